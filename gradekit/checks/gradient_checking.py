@@ -1,0 +1,332 @@
+"""Hidden tests for Gradient_Checking.ipynb.
+
+Every check takes the student's function and raises AssertionError with a
+plain-language message when it misbehaves. The names the student's function
+looks up while it runs (``forward_propagation``, ``dictionary_to_vector``,
+...) are bound to this package's reference versions for the duration of the
+call, so a mistake in one exercise costs points in that exercise only.
+"""
+
+import contextlib
+import copy
+import warnings
+
+import numpy as np
+
+from . import gc_reference as ref
+
+THRESHOLD = ref.THRESHOLD
+RECOMMENDED_EPSILON = ref.RECOMMENDED_EPSILON
+
+#: Known 1-D pass used to isolate gradient_check: J = x * theta**3.
+def _cubic_forward(x, theta):
+    return x * theta ** 3
+
+
+def _cubic_backward(x, theta):
+    return 3 * x * theta ** 2
+
+
+def _linear_forward(x, theta):
+    return x * theta
+
+
+def _linear_backward(x, theta):
+    return x
+
+
+ND_HELPERS = {
+    "dictionary_to_vector": ref.roll_with_keys,
+    "vector_to_dictionary": ref.unroll,
+    "gradients_to_vector": lambda gradients: ref.roll(gradients, prefix="d"),
+}
+
+
+@contextlib.contextmanager
+def _bound(function, names):
+    """Bind ``names`` in the globals ``function`` looks up, then restore."""
+    namespace = function.__globals__
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in names}
+    namespace.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+def _call(function, args, kwargs=None, names=None):
+    """Call the student's function quietly (no warnings on stderr, which
+    would cost the whole cell its points) and turn its exceptions into
+    failures that say which call broke."""
+    kwargs = kwargs or {}
+    shown = ", ".join([repr(a) if isinstance(a, (int, float)) else "..." for a in args]
+                      + [f"{k}={v!r}" for k, v in kwargs.items()])
+    with _bound(function, names or {}), warnings.catch_warnings(), \
+            np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # the student's bug, reported as a failure
+            raise AssertionError(
+                f"{function.__name__}({shown}) stopped with "
+                f"{type(error).__name__}: {error}") from None
+
+
+def _number(value, call):
+    """The student's result as a float, or a failure saying why not."""
+    if value is None:
+        raise AssertionError(f"{call} returned None: did you forget to return "
+                             "the difference, or leave a placeholder?")
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise AssertionError(
+            f"{call} should return one number, the relative difference, but it "
+            f"returned {type(value).__name__} with shape {np.shape(value)}: take "
+            "the norm of the whole difference vector, not of each entry")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{call} returned {value!r}, which is not a number") from None
+    if not np.isfinite(number):
+        raise AssertionError(f"{call} returned {number}: check the denominator")
+    return number
+
+
+def _close(actual, expected, rtol):
+    return abs(actual - expected) <= rtol * abs(expected)
+
+
+# ---------------------------------------------------------------- 1-D part
+
+def check_forward_propagation(forward_propagation):
+    """J = theta * x for fresh numbers, including negative ones and zero."""
+    rng = np.random.default_rng(11)
+    cases = [(2.0, 4.0), (0.0, 3.0), (-1.5, 2.0)] + [
+        tuple(rng.normal(scale=5, size=2)) for _ in range(5)]
+    for x, theta in cases:
+        J = _number(_call(forward_propagation, (x, theta)),
+                    f"forward_propagation({x:.4g}, {theta:.4g})")
+        assert _close(J, theta * x, 1e-12) or J == theta * x, (
+            f"forward_propagation({x:.4g}, {theta:.4g}) returned {J:.6g}; "
+            f"J = theta * x is {theta * x:.6g}")
+
+
+def check_backward_propagation(backward_propagation):
+    """dJ/dtheta = x, whatever theta is."""
+    rng = np.random.default_rng(12)
+    for x, theta in [(2.0, 4.0), (-3.0, 0.5)] + [
+            tuple(rng.normal(scale=5, size=2)) for _ in range(5)]:
+        dtheta = _number(_call(backward_propagation, (x, theta)),
+                         f"backward_propagation({x:.4g}, {theta:.4g})")
+        assert _close(dtheta, x, 1e-12), (
+            f"backward_propagation({x:.4g}, {theta:.4g}) returned {dtheta:.6g}; "
+            f"the derivative of J = theta * x with respect to theta is x = {x:.6g}")
+
+
+def _gradient_check_1d(gradient_check, x, theta, epsilon, forward, backward):
+    call = f"gradient_check({x}, {theta}, epsilon={epsilon:g})"
+    result = _call(gradient_check, (x, theta), {"epsilon": epsilon, "print_msg": False},
+                   {"forward_propagation": forward, "backward_propagation": backward})
+    return _number(result, call)
+
+
+def check_gradient_check(gradient_check):
+    """Centred difference and relative difference, on functions whose answer
+    is known exactly, at several steps; independent of the student's own
+    forward_propagation and backward_propagation."""
+    # J = x theta^3: the centred difference is off by exactly x eps^2, so the
+    # relative difference must be eps^2 / (6 theta^2 + eps^2).
+    for x, theta in [(1.3, 1.7), (-0.8, 2.5), (2.2, -0.6)]:
+        results = {}
+        for epsilon in (1e-3, 2e-3):
+            expected = epsilon ** 2 / (6 * theta ** 2 + epsilon ** 2)
+            actual = _gradient_check_1d(gradient_check, x, theta, epsilon,
+                                        _cubic_forward, _cubic_backward)
+            results[epsilon] = (actual, expected)
+        (a1, e1), (a2, e2) = results[1e-3], results[2e-3]
+        if all(_close(a, e, 1e-3) for a, e in results.values()):
+            continue
+        if a1 == 0:
+            raise AssertionError(
+                "gradient_check returned 0 for J = x * theta**3, where the "
+                "centred difference is not exact: are grad and gradapprox the "
+                "same number (grad = gradapprox?)")
+        if _close(a2, a1, 1e-2):
+            raise AssertionError(
+                "gradient_check gives the same result for epsilon = 1e-3 and "
+                "2e-3: it ignores its epsilon argument")
+        if 1.6 < a2 / a1 < 2.4:
+            raise AssertionError(
+                "your difference shrinks like epsilon, not epsilon squared: this "
+                "looks like a one-sided difference; use "
+                "(J(theta + eps) - J(theta - eps)) / (2 eps)")
+        raise AssertionError(
+            f"for J = x * theta**3 with x = {x}, theta = {theta} and epsilon = 1e-3 "
+            f"the relative difference should be {e1:.6g}, but gradient_check "
+            f"returned {a1:.6g}; check gradapprox = (J_plus - J_minus) / "
+            "(2 * epsilon) and difference = ||grad - gradapprox|| / "
+            "(||grad|| + ||gradapprox||)")
+
+    # A backward pass that is wrong must score high: twice the true slope
+    # gives exactly 1/3, the wrong sign gives exactly 1.
+    for backward, expected, what in [
+            (lambda x, t: 2 * _linear_backward(x, t), 1 / 3, "twice the true gradient"),
+            (lambda x, t: -_linear_backward(x, t), 1.0, "the true gradient with its sign flipped")]:
+        actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4,
+                                    _linear_forward, backward)
+        assert _close(actual, expected, 1e-6), (
+            f"when the backward pass returns {what}, the relative difference is "
+            f"{expected:.6g}, but gradient_check returned {actual:.6g}: check the "
+            "denominator, ||grad|| + ||gradapprox||")
+
+    # The default step is 1e-7 and the published case stays far below 1e-7.
+    with_default = _number(
+        _call(gradient_check, (2, 4), {},
+              {"forward_propagation": _linear_forward,
+               "backward_propagation": _linear_backward}),
+        "gradient_check(2, 4)")
+    assert with_default < 1e-9, (
+        f"gradient_check(2, 4) with J = theta * x returned {with_default:.3g}; "
+        "a correct check gives about 3e-10 there")
+
+
+# ---------------------------------------------------------------- N-D part
+
+def _gradient_check_n(gradient_check_n, forward, parameters, gradients, epsilon=None):
+    kwargs = {"print_msg": False}
+    if epsilon is not None:
+        kwargs["epsilon"] = epsilon
+    X, Y = np.zeros((4, 3)), np.zeros((1, 3))
+    names = dict(ND_HELPERS, forward_propagation_n=forward)
+    result = _call(gradient_check_n, (parameters, gradients, X, Y), kwargs, names)
+    return _number(result, f"gradient_check_n(..., epsilon={epsilon})")
+
+
+def _unchanged(before, after, what, function):
+    for key, value in before.items():
+        assert key in after and np.array_equal(np.asarray(after[key]), value), (
+            f"the {what} you were given changed after the call ({key} is "
+            f"different): {function} must work on copies, e.g. np.copy(...)")
+
+
+def check_gradient_check_n(gradient_check_n):
+    """Centred differences over all 47 parameters against a cost whose
+    gradient and truncation error are known; wrong gradients score high;
+    the inputs are left unchanged; the real network passes at the taught
+    step and the planted bugs fail."""
+    for seed in (21, 22):
+        cost = ref.CubicCost(seed)
+        parameters, gradients = cost.parameters(), cost.gradients()
+        kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(gradients)
+        results = {}
+        for epsilon in (1e-3, 2e-3):
+            expected = ref.relative_difference(cost.gradient(), cost.centred(epsilon))
+            actual = _gradient_check_n(gradient_check_n, cost, parameters, gradients, epsilon)
+            _unchanged(kept_p, parameters, "parameters", "gradient_check_n")
+            _unchanged(kept_g, gradients, "gradients", "gradient_check_n")
+            results[epsilon] = (actual, expected)
+        if all(_close(a, e, 1e-3) for a, e in results.values()):
+            continue
+        (a1, e1), (a2, _) = results[1e-3], results[2e-3]
+        if a1 == 0:
+            raise AssertionError(
+                "gradient_check_n returned 0 where the centred difference is not "
+                "exact: are grad and gradapprox the same vector?")
+        if _close(a2, a1, 1e-2):
+            raise AssertionError(
+                "gradient_check_n gives the same result for epsilon = 1e-3 and "
+                "2e-3: it ignores its epsilon argument")
+        if 1.6 < a2 / a1 < 2.4:
+            raise AssertionError(
+                "your difference shrinks like epsilon, not epsilon squared: this "
+                "looks like a one-sided difference")
+        raise AssertionError(
+            f"on a test cost with a known gradient and epsilon = 1e-3 the relative "
+            f"difference should be {e1:.6g}, but gradient_check_n returned "
+            f"{a1:.6g}: perturb one entry at a time, on a fresh copy, by +epsilon "
+            "and -epsilon, and compare all 47 entries")
+
+    # Wrong gradients: spoiling two arrays gives a known, large difference.
+    cost = ref.CubicCost(23)
+    spoiled = cost.gradients({"dW2": 2, "db1": 4})
+    expected = ref.relative_difference(ref.roll(spoiled, "d"), cost.centred(1e-4))
+    actual = _gradient_check_n(gradient_check_n, cost, cost.parameters(), spoiled, 1e-4)
+    assert _close(actual, expected, 1e-4), (
+        f"with dW2 doubled and db1 four times too large the relative difference "
+        f"is {expected:.6g}, but gradient_check_n returned {actual:.6g}")
+
+    # The real network: correct gradients pass at the taught step, the
+    # planted bugs are far above the threshold at the default one.
+    for seed in (31, 32):
+        X, Y, parameters = ref.random_case(seed)
+        gradients = ref.backward(X, Y, ref.forward(X, Y, parameters)[1])
+        names = dict(ND_HELPERS, forward_propagation_n=ref.forward)
+        good = _number(_call(gradient_check_n, (parameters, gradients, X, Y),
+                             {"epsilon": RECOMMENDED_EPSILON, "print_msg": False}, names),
+                       "gradient_check_n(...)")
+        assert good < THRESHOLD, (
+            f"on a fresh network with correct gradients gradient_check_n returned "
+            f"{good:.3g} at epsilon = {RECOMMENDED_EPSILON:g}; it should be below "
+            f"{THRESHOLD:g}")
+        bad = _number(_call(gradient_check_n,
+                            (parameters, ref.with_planted_bugs(gradients), X, Y),
+                            {"print_msg": False}, names),
+                      "gradient_check_n(...)")
+        assert bad > 1e-2, (
+            f"with the two planted bugs gradient_check_n returned only {bad:.3g} "
+            "on a fresh network")
+
+
+def check_difference_per_parameter(difference_per_parameter):
+    """One relative difference per parameter array, keyed W1, b1, ..., b3
+    in that order, each matching the known answer; inputs left unchanged."""
+    cost = ref.CubicCost(41)
+    spoiled = cost.gradients({"dW2": 2, "db1": 4, "db3": -1})
+    parameters = cost.parameters()
+    kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(spoiled)
+    names = dict(ND_HELPERS, forward_propagation_n=cost)
+    X, Y = np.zeros((4, 3)), np.zeros((1, 3))
+    epsilon = 1e-3
+    report = _call(difference_per_parameter, (parameters, spoiled, X, Y),
+                   {"epsilon": epsilon}, names)
+    _unchanged(kept_p, parameters, "parameters", "difference_per_parameter")
+    _unchanged(kept_g, spoiled, "gradients", "difference_per_parameter")
+    assert isinstance(report, dict), (
+        f"difference_per_parameter should return a dict, not {type(report).__name__}")
+    assert list(report) == list(ref.NAMES), (
+        f"the report's keys should be {list(ref.NAMES)} in that order, "
+        f"but they are {list(report)}")
+    grad, approx = ref.roll(spoiled, "d"), cost.centred(epsilon)
+    for name, (start, stop) in ref.offsets().items():
+        expected = ref.relative_difference(grad[start:stop], approx[start:stop])
+        actual = _number(report[name], f"report[{name!r}]")
+        tolerance = 1e-6 if expected > 1e-3 else 1e-3
+        assert _close(actual, expected, tolerance), (
+            f"report[{name!r}] should be the relative difference of the {name} "
+            f"entries only, {expected:.6g}, but it is {actual:.6g}")
+
+
+def check_backward_propagation_n(backward_propagation_n):
+    """Both planted bugs fixed and nothing else changed: the gradients equal
+    the true ones on fresh networks and batch sizes."""
+    for seed, m in [(51, 1), (52, 3), (53, 8)]:
+        X, Y, parameters = ref.random_case(seed, m)
+        cache = ref.forward(X, Y, parameters)[1]
+        expected = ref.backward(X, Y, cache)
+        got = _call(backward_propagation_n, (X, Y, cache))
+        assert isinstance(got, dict), "backward_propagation_n should return a dict"
+        wrong = []
+        for key in ("dW1", "db1", "dW2", "db2", "dW3", "db3"):
+            assert key in got, f"backward_propagation_n no longer returns {key!r}"
+            value = np.asarray(got[key], dtype=float)
+            if value.shape != expected[key].shape or not np.allclose(
+                    value, expected[key], rtol=1e-9, atol=1e-12):
+                wrong.append(key)
+        assert not wrong, (
+            "the gradient check still disagrees with backward_propagation_n in: "
+            + ", ".join(wrong) + " (on a fresh network with " + str(m)
+            + " examples); compare those lines with the formulas")

@@ -40,3 +40,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # Each cell gets 30 s (nbgrader's default); the whole notebook runs in a few.
 c.Execute.timeout = 30
+
+# No per-cell execution timestamps in autograded notebooks: the demo results
+# committed under autograded/ and feedback/ stay byte-for-byte reproducible.
+c.Execute.record_timing = False

@@ -100,6 +100,33 @@ def _close(actual, expected, rtol):
     return abs(actual - expected) <= rtol * abs(expected)
 
 
+def _diagnose(function, results, situation, advice):
+    """Fail with the likeliest explanation of a wrong relative difference.
+
+    Arguments:
+    function -- str, the student's function's name
+    results -- {1e-3: (actual, expected), 2e-3: (actual, expected)}
+    situation -- str, the case that was run, for the message
+    advice -- str, what to check when no specific mistake is recognised
+    """
+    (a1, e1), (a2, _) = results[1e-3], results[2e-3]
+    if a1 == 0:
+        raise AssertionError(
+            f"{function} returned 0 where the centred difference is not exact: are "
+            "grad and gradapprox the same (grad = gradapprox?)")
+    if _close(a2, a1, 1e-2) and a1 < 1e-9:
+        raise AssertionError(
+            f"{function} gives the same tiny result for epsilon = 1e-3 and 2e-3: it "
+            "ignores its epsilon argument")
+    if 1.6 < a2 / a1 < 2.4:
+        raise AssertionError(
+            "your difference shrinks like epsilon, not epsilon squared: this looks like "
+            "a one-sided difference; use (J(theta + eps) - J(theta - eps)) / (2 eps)")
+    raise AssertionError(
+        f"{situation} the relative difference should be {e1:.6g}, but {function} "
+        f"returned {a1:.6g}: {advice}")
+
+
 # ---------------------------------------------------------------- 1-D part
 
 def check_forward_propagation(forward_propagation):
@@ -147,29 +174,12 @@ def check_gradient_check(gradient_check):
             actual = _gradient_check_1d(gradient_check, x, theta, epsilon,
                                         _cubic_forward, _cubic_backward)
             results[epsilon] = (actual, expected)
-        (a1, e1), (a2, e2) = results[1e-3], results[2e-3]
         if all(_close(a, e, 1e-3) for a, e in results.values()):
             continue
-        if a1 == 0:
-            raise AssertionError(
-                "gradient_check returned 0 for J = x * theta**3, where the "
-                "centred difference is not exact: are grad and gradapprox the "
-                "same number (grad = gradapprox?)")
-        if _close(a2, a1, 1e-2):
-            raise AssertionError(
-                "gradient_check gives the same result for epsilon = 1e-3 and "
-                "2e-3: it ignores its epsilon argument")
-        if 1.6 < a2 / a1 < 2.4:
-            raise AssertionError(
-                "your difference shrinks like epsilon, not epsilon squared: this "
-                "looks like a one-sided difference; use "
-                "(J(theta + eps) - J(theta - eps)) / (2 eps)")
-        raise AssertionError(
-            f"for J = x * theta**3 with x = {x}, theta = {theta} and epsilon = 1e-3 "
-            f"the relative difference should be {e1:.6g}, but gradient_check "
-            f"returned {a1:.6g}; check gradapprox = (J_plus - J_minus) / "
-            "(2 * epsilon) and difference = ||grad - gradapprox|| / "
-            "(||grad|| + ||gradapprox||)")
+        _diagnose("gradient_check", results,
+                  f"for J = x * theta**3 with x = {x}, theta = {theta} and epsilon = 1e-3",
+                  "check gradapprox = (J_plus - J_minus) / (2 * epsilon) and difference = "
+                  "||grad - gradapprox|| / (||grad|| + ||gradapprox||)")
 
     # A backward pass that is wrong must score high: twice the true slope
     # gives exactly 1/3, the wrong sign gives exactly 1.
@@ -231,24 +241,10 @@ def check_gradient_check_n(gradient_check_n):
             results[epsilon] = (actual, expected)
         if all(_close(a, e, 1e-3) for a, e in results.values()):
             continue
-        (a1, e1), (a2, _) = results[1e-3], results[2e-3]
-        if a1 == 0:
-            raise AssertionError(
-                "gradient_check_n returned 0 where the centred difference is not "
-                "exact: are grad and gradapprox the same vector?")
-        if _close(a2, a1, 1e-2):
-            raise AssertionError(
-                "gradient_check_n gives the same result for epsilon = 1e-3 and "
-                "2e-3: it ignores its epsilon argument")
-        if 1.6 < a2 / a1 < 2.4:
-            raise AssertionError(
-                "your difference shrinks like epsilon, not epsilon squared: this "
-                "looks like a one-sided difference")
-        raise AssertionError(
-            f"on a test cost with a known gradient and epsilon = 1e-3 the relative "
-            f"difference should be {e1:.6g}, but gradient_check_n returned "
-            f"{a1:.6g}: perturb one entry at a time, on a fresh copy, by +epsilon "
-            "and -epsilon, and compare all 47 entries")
+        _diagnose("gradient_check_n", results,
+                  "on a test cost with a known gradient and epsilon = 1e-3",
+                  "perturb one entry at a time, on a fresh copy, by +epsilon and -epsilon, "
+                  "and compare all 47 entries")
 
     # Wrong gradients: spoiling two arrays gives a known, large difference.
     cost = ref.CubicCost(23)

@@ -1,0 +1,39 @@
+"""Names and paths of this course, and a way to run nbgrader on it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ASSIGNMENT = "gradient_checking"
+NOTEBOOK = "Gradient_Checking"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class NbgraderFailed(RuntimeError):
+    """An nbgrader command exited with an error."""
+
+
+def environment():
+    """os.environ with this interpreter's bin folder first on PATH: nbgrader
+    runs the ``alembic`` command by name when it creates a gradebook."""
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def nbgrader(root, *args):
+    """Run ``nbgrader <args>`` in the course folder ``root``.
+
+    Returns:
+    str, everything nbgrader printed; raises NbgraderFailed (with that text)
+    when it exits with an error
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    if result.returncode != 0:
+        raise NbgraderFailed(
+            f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n{result.stdout}")
+    return result.stdout

@@ -1,0 +1,136 @@
+"""Submissions described as text: which answer cells a student filled in,
+and with what.
+
+A submission file is Python source in the "percent" cell format::
+
+    \"\"\"One line saying what this submission is.
+
+    More description, if any.
+    \"\"\"
+    EXPECTED = {"test_forward_propagation": 1, "test_gradient_check": 0}
+
+    # %% [forward_propagation]
+    def forward_propagation(x, theta):
+        return theta * x
+
+Each ``# %% [grade_id]`` marker starts the code that replaces the answer cell
+with that nbgrader ``grade_id``; answer cells not named keep the release's
+stub, as if the student had not touched them. ``EXPECTED`` maps test-cell
+grade_ids to the points the submission must earn there (tests of this repo
+check it); cells it leaves out must earn full marks.
+"""
+
+import ast
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+MARKER = re.compile(r"^# %% \[(?P<grade_id>[A-Za-z0-9_]+)\]\s*$")
+
+
+class SubmissionError(ValueError):
+    """A submission file that cannot be read, or that names unknown cells."""
+
+
+@dataclasses.dataclass
+class Submission:
+    """One described submission.
+
+    Attributes:
+    name -- str, the file's stem (used as the student id)
+    description -- str, the docstring's first line
+    cells -- dict grade_id -> source that replaces that answer cell
+    expected -- dict test grade_id -> points it must earn
+    """
+
+    name: str
+    description: str
+    cells: dict
+    expected: dict
+
+
+def parse(text, name):
+    """Read a submission from the text of its file (see the module doc)."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if MARKER.match(line)]
+    preamble = "\n".join(lines[:starts[0]] if starts else lines)
+    try:
+        module = ast.parse(preamble)
+    except SyntaxError as error:
+        raise SubmissionError(f"{name}: preamble is not Python: {error}") from error
+    description = (ast.get_docstring(module) or "").strip().splitlines()
+    expected = {}
+    for node in module.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EXPECTED"]:
+            expected = ast.literal_eval(node.value)
+    cells = {}
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        grade_id = MARKER.match(lines[start]).group("grade_id")
+        if grade_id in cells:
+            raise SubmissionError(f"{name}: cell {grade_id!r} is given twice")
+        cells[grade_id] = "\n".join(lines[start + 1:stop]).strip("\n")
+    return Submission(name, description[0] if description else "", cells, expected)
+
+
+def load(path):
+    """Read the submission file at ``path``."""
+    path = Path(path)
+    return parse(path.read_text(encoding="utf-8"), path.stem)
+
+
+def load_all(folder):
+    """Every ``*.py`` submission in ``folder``, sorted by name."""
+    return [load(p) for p in sorted(Path(folder).glob("*.py"))]
+
+
+def grade_id(cell):
+    """The nbgrader grade_id of a notebook cell, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def fill(release_notebook, submission):
+    """The release notebook with the submission's answers in place.
+
+    Arguments:
+    release_notebook -- nbformat NotebookNode of the student version
+    submission -- Submission
+
+    Returns:
+    a new NotebookNode; raises SubmissionError if the submission names a
+    cell that is not an answer cell of the notebook
+    """
+    notebook = nbformat.from_dict(release_notebook)
+    answers = {grade_id(c): c for c in notebook.cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    unknown = sorted(set(submission.cells) - set(answers))
+    if unknown:
+        raise SubmissionError(
+            f"{submission.name}: no answer cell with grade_id {', '.join(unknown)}")
+    for key, source in submission.cells.items():
+        answers[key].source = source
+    return notebook
+
+
+def write_submitted(course_root, assignment, notebook_name, submission, student=None):
+    """Put a submission where nbgrader looks for it:
+    ``submitted/<student>/<assignment>/<notebook_name>.ipynb``, next to copies
+    of the release's other files (as a student's download would have them).
+
+    Returns:
+    Path of the written notebook
+    """
+    course_root = Path(course_root)
+    release = course_root / "release" / assignment
+    folder = course_root / "submitted" / (student or submission.name) / assignment
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(release, folder, ignore=shutil.ignore_patterns(
+        "*.ipynb", "__pycache__", ".ipynb_checkpoints"))
+    notebook = nbformat.read(release / f"{notebook_name}.ipynb", as_version=4)
+    path = folder / f"{notebook_name}.ipynb"
+    nbformat.write(fill(notebook, submission), path)
+    return path

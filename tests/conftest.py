@@ -1,0 +1,65 @@
+"""Shared fixtures: temporary copies of the course, and one real run of the
+instructor's demo job per test session."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gradekit import course, demo
+
+ROOT = course.ROOT
+SOURCE_NOTEBOOK = ROOT / "source" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
+RELEASE_NOTEBOOK = ROOT / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
+COURSE_FILES = ("source", "release", "demo", "nbgrader_config.py")
+
+
+def copy_course(destination):
+    """A fresh copy of the course (no gradebook, no student work) in destination."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, destination / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        else:
+            shutil.copy(path, destination / name)
+    return destination
+
+
+def validate(notebook, invert=False):
+    """What `nbgrader validate` prints for a notebook (it always exits 0, so
+    its verdict has to be read from its output)."""
+    args = [sys.executable, "-m", "nbgrader", "validate", str(notebook)]
+    if invert:
+        args.append("--invert")
+    result = subprocess.run(args, cwd=ROOT, env=course.environment(), text=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, timeout=600)
+    return result.stdout
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    return copy_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The demo job run for real (generate_assignment, autograde,
+    generate_feedback, export) in a fresh copy of the course.
+
+    Returns:
+    (root, columns, rows) -- the copy's folder and the grade table
+    """
+    root = copy_course(tmp_path_factory.mktemp("demo") / "course")
+    columns, rows = demo.run(root, echo=lambda *args: None)
+    return root, columns, rows

@@ -31,6 +31,7 @@ region with their first ``# `` removed, and no marker is left behind.
 """
 
 import ast
+import dataclasses
 import io
 import re
 import tokenize
@@ -119,44 +120,90 @@ def release_lines(lines, indent):
     return out
 
 
-def stub_source(source, start_marker="### START CODE HERE ###",
-                end_marker="### END CODE HERE ###"):
-    """Replace every solution region of one cell's source.
+@dataclasses.dataclass
+class Region:
+    """One ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region of a cell.
 
-    Returns:
-    (new_source, replaced) -- str, and whether any region was found
+    Attributes:
+    indent -- str, the indentation of its BEGIN line
+    solution -- list of str, the solution's lines
+    release -- list of str, the lines after ``### RELEASE WITH`` (still
+               commented out), or None when the region has no such block
     """
-    new_lines, region, alternative = [], None, None
-    replaced = False
-    indent = ""
+
+    indent: str
+    solution: list
+    release: list = None
+
+
+def split_regions(source):
+    """A cell's source as a list of plain lines (str) and Regions, in order."""
+    items, region = [], None
     for line in source.split("\n"):
         stripped = line.strip()
         if stripped.startswith(BEGIN):
             if region is not None:
                 raise StubError("nested solution regions")
-            region, alternative, replaced = [], None, True
-            indent = re.match(r"\s*", line).group(0)
+            region = Region(re.match(r"\s*", line).group(0), [])
         elif stripped.startswith(RELEASE_WITH):
-            if region is None or alternative is not None:
+            if region is None or region.release is not None:
                 raise StubError(f"{RELEASE_WITH} outside a solution region")
-            alternative = []
+            region.release = []
         elif stripped.startswith(END):
             if region is None:
                 raise StubError(f"{END} without {BEGIN}")
-            if alternative is not None:
-                new_lines.extend(release_lines(alternative, indent))
-            else:
-                new_lines.extend(stub_lines(region, indent, start_marker, end_marker))
-            region, alternative = None, None
-        elif alternative is not None:
-            alternative.append(line)
+            items.append(region)
+            region = None
         elif region is not None:
-            region.append(line)
+            (region.solution if region.release is None else region.release).append(line)
         else:
-            new_lines.append(line)
+            items.append(line)
     if region is not None:
         raise StubError(f"solution region without {END}")
-    return "\n".join(new_lines), replaced
+    return items
+
+
+def stub_source(source, start_marker="### START CODE HERE ###",
+                end_marker="### END CODE HERE ###"):
+    """Replace every solution region of one cell's source by its stub (or
+    by its RELEASE WITH block).
+
+    Returns:
+    (new_source, replaced) -- str, and whether any region was found
+    """
+    lines, replaced = [], False
+    for item in split_regions(source):
+        if isinstance(item, str):
+            lines.append(item)
+        elif item.release is not None:
+            replaced = True
+            lines.extend(release_lines(item.release, item.indent))
+        else:
+            replaced = True
+            lines.extend(stub_lines(item.solution, item.indent, start_marker, end_marker))
+    return "\n".join(lines), replaced
+
+
+def resolve_regions(source, released=()):
+    """The source with each region resolved one way or the other: the
+    regions numbered (from 0) in ``released`` as the release shows them
+    (their RELEASE WITH block), every other region as its solution.
+
+    Useful to build variants such as "only one planted bug fixed".
+    """
+    lines, index = [], 0
+    for item in split_regions(source):
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        if index in released:
+            if item.release is None:
+                raise StubError(f"region {index} has no {RELEASE_WITH} block")
+            lines.extend(release_lines(item.release, item.indent))
+        else:
+            lines.extend(item.solution)
+        index += 1
+    return "\n".join(lines)
 
 
 class StubSolutions(ClearSolutions):

@@ -8,33 +8,11 @@ import numpy as np
 import pytest
 
 from conftest import SOURCE_NOTEBOOK, read
-from gradekit.stubs import release_lines
+from gradekit.stubs import resolve_regions
 from gradekit.submissions import grade_id
 
 DEFINING_CELLS = ["setup", "forward_propagation", "backward_propagation", "gradient_check",
                   "forward_propagation_n", "gradient_check_n", "difference_per_parameter"]
-
-
-def with_planted_bugs(source, which):
-    """backward_propagation_n's source with the regions numbered in ``which``
-    (0: dW2, 1: db1) as the release ships them and the others solved."""
-    out, region, release, index = [], None, None, -1
-    for line in source.split("\n"):
-        if "### BEGIN SOLUTION" in line:
-            region, release, index = [], None, index + 1
-        elif "### RELEASE WITH" in line:
-            release = []
-        elif "### END SOLUTION" in line:
-            indent = line[:len(line) - len(line.lstrip())]
-            out += release_lines(release, indent) if index in which else region
-            region = release = None
-        elif release is not None:
-            release.append(line)
-        elif region is not None:
-            region.append(line)
-        else:
-            out.append(line)
-    return "\n".join(out)
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +26,14 @@ def notebook_namespace():
             exec(compile(cells[name], name, "exec"), namespace)
     finally:
         sys.path.remove(str(SOURCE_NOTEBOOK.parent))
+    # backward_propagation_n's regions: 0 is the dW2 line, 1 the db1 line
     namespace["bpn_source"] = cells["backward_propagation_n"]
     return namespace
 
 
 def nd_difference(namespace, bugs, epsilon=1e-7):
     local = dict(namespace)
-    exec(with_planted_bugs(namespace["bpn_source"], bugs), local)
+    exec(resolve_regions(namespace["bpn_source"], bugs), local)
     X, Y, parameters = local["nd_test_case"]()
     cost, cache = local["forward_propagation_n"](X, Y, parameters)
     gradients = local["backward_propagation_n"](X, Y, cache)
@@ -97,7 +76,7 @@ def test_taught_epsilon_passes_the_fixed_network_and_fails_the_planted_bugs(note
 def test_twenty_gradient_entries_are_exactly_zero(notebook_namespace):
     ns = notebook_namespace
     local = dict(ns)
-    exec(with_planted_bugs(ns["bpn_source"], set()), local)
+    exec(resolve_regions(ns["bpn_source"], set()), local)
     X, Y, parameters = ns["nd_test_case"]()
     gradients = local["backward_propagation_n"](X, Y, ns["forward_propagation_n"](X, Y, parameters)[1])
     assert int(np.sum(ns["gradients_to_vector"](gradients) == 0)) == 20
@@ -106,7 +85,7 @@ def test_twenty_gradient_entries_are_exactly_zero(notebook_namespace):
 def test_float32_parameters_ruin_a_correct_check(notebook_namespace):
     ns = notebook_namespace
     local = dict(ns)
-    exec(with_planted_bugs(ns["bpn_source"], set()), local)
+    exec(resolve_regions(ns["bpn_source"], set()), local)
     X, Y, parameters = ns["nd_test_case"]()
     single = {k: v.astype(np.float32) for k, v in parameters.items()}
     gradients = local["backward_propagation_n"](X, Y, ns["forward_propagation_n"](X, Y, single)[1])

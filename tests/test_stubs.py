@@ -2,7 +2,7 @@
 
 import pytest
 
-from gradekit.stubs import StubError, stub_source
+from gradekit.stubs import StubError, resolve_regions, stub_source
 
 
 def test_assignments_become_none_placeholders_with_their_comments():
@@ -70,3 +70,14 @@ def test_cell_without_regions_is_left_alone():
 def test_regions_that_cannot_be_stubbed_are_errors_not_leaks(source, complaint):
     with pytest.raises(StubError, match=complaint):
         stub_source(source)
+
+
+def test_resolve_regions_picks_the_release_or_the_solution_region_by_region():
+    source = "\n".join([
+        "### BEGIN SOLUTION", "a = 1", "### RELEASE WITH", "# a = 2", "### END SOLUTION",
+        "### BEGIN SOLUTION", "b = 1", "### RELEASE WITH", "# b = 4", "### END SOLUTION"])
+    assert resolve_regions(source) == "a = 1\nb = 1"
+    assert resolve_regions(source, {1}) == "a = 1\nb = 4"
+    assert resolve_regions(source, {0, 1}) == "a = 2\nb = 4"
+    with pytest.raises(StubError, match="no ### RELEASE WITH"):
+        resolve_regions("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", {0})

@@ -15,6 +15,24 @@ from nbgrader.api import Gradebook, MissingEntry
 from . import course, report, submissions
 
 
+COURSE_FILES = ("source", "release", "demo", "nbgrader_config.py")
+
+
+def copy_course(destination, root=course.ROOT):
+    """A fresh copy of the course's own files (no gradebook, no student work)
+    in ``destination``; returns its path."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        path = Path(root) / name
+        if path.is_dir():
+            shutil.copytree(path, destination / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        else:
+            shutil.copy(path, destination / name)
+    return destination
+
+
 def forget_students(root, names):
     """Remove these students and their submissions from the course's gradebook."""
     database = Path(root) / "gradebook.db"

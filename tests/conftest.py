@@ -1,7 +1,6 @@
 """Shared fixtures: temporary copies of the course, and one real run of the
 instructor's demo job per test session."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,27 +9,11 @@ import nbformat
 import pytest
 
 from gradekit import course, demo
+from gradekit.demo import copy_course
 
 ROOT = course.ROOT
 SOURCE_NOTEBOOK = ROOT / "source" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
 RELEASE_NOTEBOOK = ROOT / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
-COURSE_FILES = ("source", "release", "demo", "nbgrader_config.py")
-
-
-def copy_course(destination):
-    """A fresh copy of the course (no gradebook, no student work) in destination."""
-    destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in COURSE_FILES:
-        path = ROOT / name
-        if path.is_dir():
-            shutil.copytree(path, destination / name,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-        else:
-            shutil.copy(path, destination / name)
-    return destination
-
-
 def validate(notebook, invert=False):
     """What `nbgrader validate` prints for a notebook (it always exits 0, so
     its verdict has to be read from its output)."""
@@ -63,3 +46,11 @@ def demo_run(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("demo") / "course")
     columns, rows = demo.run(root, echo=lambda *args: None)
     return root, columns, rows
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the accuracy catalogue's table after the run, when it was graded."""
+    table = getattr(config, "catalogue_table", None)
+    if table:
+        terminalreporter.section("grading accuracy catalogue")
+        terminalreporter.write_line(table)

@@ -9,6 +9,7 @@ call, so a mistake in one exercise costs points in that exercise only.
 
 import contextlib
 import copy
+import functools
 import warnings
 
 import numpy as np
@@ -40,6 +41,18 @@ ND_HELPERS = {
     "vector_to_dictionary": ref.unroll,
     "gradients_to_vector": lambda gradients: ref.roll(gradients, prefix="d"),
 }
+
+
+def _quiet(check):
+    """Run a check with numpy's floating-point warnings and Python warnings
+    silenced: anything written to stderr would cost the test cell its points,
+    even when the answer is right."""
+    @functools.wraps(check)
+    def quiet_check(*args, **kwargs):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return check(*args, **kwargs)
+    return quiet_check
 
 
 @contextlib.contextmanager
@@ -100,35 +113,97 @@ def _close(actual, expected, rtol):
     return abs(actual - expected) <= rtol * abs(expected)
 
 
-def _diagnose(function, results, situation, advice):
-    """Fail with the likeliest explanation of a wrong relative difference.
+#: What each recognisable mistake looks like, in a student's words.
+MISTAKES = {
+    "one-sided": "your difference shrinks like epsilon, not epsilon squared: this looks "
+                 "like a one-sided difference; use (J(theta + eps) - J(theta - eps)) / (2 eps)",
+    "over epsilon": "gradapprox comes out twice the derivative: divide J_plus - J_minus by "
+                    "2 * epsilon, not by epsilon",
+    "precedence": "gradapprox comes out far too small: (J_plus - J_minus) / 2 * epsilon "
+                  "multiplies by epsilon; write (J_plus - J_minus) / (2 * epsilon)",
+    "no change": "J_plus and J_minus came out equal, so gradapprox is 0: evaluate the cost "
+                 "at theta + epsilon and at theta - epsilon, using the perturbed values",
+    "grad is gradapprox": "the difference is exactly 0 where the centred difference is not "
+                          "exact: grad must come from the backward pass, not be gradapprox",
+    "no denominator": "your result is ||grad - gradapprox|| alone: divide it by "
+                      "||grad|| + ||gradapprox||",
+    "norm of sum": "your denominator looks like ||grad + gradapprox||; formula (2) uses "
+                   "||grad|| + ||gradapprox||",
+    "squared": "your result looks like it uses squared norms; formula (2) uses the norms "
+               "themselves",
+    "returns gradapprox": "the function returned gradapprox, not the relative difference",
+    "shifted backward": "grad must be the backward pass at theta itself, not at theta + epsilon",
+    "relative step": "you nudge theta by theta * epsilon, not by epsilon: use theta + epsilon "
+                     "and theta - epsilon",
+    "ignores epsilon": "the result does not change with epsilon: the function ignores its "
+                       "epsilon argument (use the epsilon it is given)",
+    "minus at theta": "J_minus was evaluated at theta itself: thetaminus must be a fresh copy "
+                      "of parameters_values (np.copy), not thetaplus or the original vector",
+    "all at once": "gradapprox is the same for every entry: perturb one entry at a time, "
+                   "not the whole vector",
+    "missed entries": "some entries of gradapprox were never computed: loop over all "
+                      "num_parameters entries (check the loop's range)",
+    "weights only": "the biases' entries of gradapprox were never computed: every "
+                    "parameter, W and b, has to be checked",
+    "single precision": "your numbers look rounded to single precision (float32): keep "
+                        "the copies in float64, np.copy does",
+    "whole vector": "each value should be the relative difference of that array's "
+                    "entries only (grad[rows] and gradapprox[rows]), not of the whole vector",
+    "hard-coded": "the function returns the same number whatever it is given: compute the "
+                  "difference, don't copy a published value",
+}
+
+
+def _relative(grad, approx):
+    grad, approx = np.asarray(grad, float), np.asarray(approx, float)
+    return float(np.linalg.norm(grad - approx) / (np.linalg.norm(grad) + np.linalg.norm(approx)))
+
+
+def _difference_variants(grad, approx):
+    """What the usual ways of getting formula (2) wrong return."""
+    grad, approx = np.asarray(grad, float), np.asarray(approx, float)
+    numerator = np.linalg.norm(grad - approx)
+    return {
+        "no denominator": float(numerator),
+        "norm of sum": float(numerator / np.linalg.norm(grad + approx)),
+        "squared": float(numerator ** 2 / (np.linalg.norm(grad) ** 2 + np.linalg.norm(approx) ** 2)),
+        "returns gradapprox": float(np.linalg.norm(approx)),
+    }
+
+
+def _no_constant_answer(function, results):
+    """Fail when different inputs all gave one and the same result (other
+    than 0 or 1, which mistakes in the computation itself produce)."""
+    if len(results) > 1 and len(set(results)) == 1 and results[0] not in (0, 1):
+        raise AssertionError(f"{function}: {MISTAKES['hard-coded']}")
+
+
+def _diagnose(function, actual, models, situation, expected, advice):
+    """Fail with the name of the mistake whose prediction matches ``actual``.
 
     Arguments:
     function -- str, the student's function's name
-    results -- {1e-3: (actual, expected), 2e-3: (actual, expected)}
-    situation -- str, the case that was run, for the message
-    advice -- str, what to check when no specific mistake is recognised
+    actual -- float, what it returned
+    models -- dict mistake -> what that mistake would have returned
+    situation -- str, the case that was run, for the fallback message
+    expected -- float, the right answer there
+    advice -- str, what to check when no mistake matches
     """
-    (a1, e1), (a2, _) = results[1e-3], results[2e-3]
-    if a1 == 0:
-        raise AssertionError(
-            f"{function} returned 0 where the centred difference is not exact: are "
-            "grad and gradapprox the same (grad = gradapprox?)")
-    if _close(a2, a1, 1e-2) and a1 < 1e-9:
-        raise AssertionError(
-            f"{function} gives the same tiny result for epsilon = 1e-3 and 2e-3: it "
-            "ignores its epsilon argument")
-    if 1.6 < a2 / a1 < 2.4:
-        raise AssertionError(
-            "your difference shrinks like epsilon, not epsilon squared: this looks like "
-            "a one-sided difference; use (J(theta + eps) - J(theta - eps)) / (2 eps)")
+    if actual == 0:
+        raise AssertionError(f"{function}: {MISTAKES['grad is gradapprox']}")
+    matches = {mistake: abs(actual - predicted) / abs(predicted)
+               for mistake, predicted in models.items()
+               if predicted and np.isfinite(predicted) and _close(actual, predicted, 2e-3)}
+    if matches:
+        raise AssertionError(f"{function}: {MISTAKES[min(matches, key=matches.get)]}")
     raise AssertionError(
-        f"{situation} the relative difference should be {e1:.6g}, but {function} "
-        f"returned {a1:.6g}: {advice}")
+        f"{situation} the relative difference should be {expected:.6g}, but {function} "
+        f"gave {actual:.6g}: {advice}")
 
 
 # ---------------------------------------------------------------- 1-D part
 
+@_quiet
 def check_forward_propagation(forward_propagation):
     """J = theta * x for fresh numbers, including negative ones and zero."""
     rng = np.random.default_rng(11)
@@ -142,6 +217,7 @@ def check_forward_propagation(forward_propagation):
             f"J = theta * x is {theta * x:.6g}")
 
 
+@_quiet
 def check_backward_propagation(backward_propagation):
     """dJ/dtheta = x, whatever theta is."""
     rng = np.random.default_rng(12)
@@ -161,37 +237,63 @@ def _gradient_check_1d(gradient_check, x, theta, epsilon, forward, backward):
     return _number(result, call)
 
 
+def _one_d_models(x, theta, epsilon):
+    """What the recognisable 1-D mistakes return for J = x * theta**3."""
+    f, b = _cubic_forward, _cubic_backward
+    grad = b(x, theta)
+    up, down, here = f(x, theta + epsilon), f(x, theta - epsilon), f(x, theta)
+    centred = (up - down) / (2 * epsilon)
+    tiny = 1e-7
+    return {
+        "one-sided": _relative(grad, (up - here) / epsilon),
+        "over epsilon": _relative(grad, (up - down) / epsilon),
+        "precedence": _relative(grad, (up - down) / 2 * epsilon),
+        "no change": 1.0,
+        "shifted backward": _relative(b(x, theta + epsilon), centred),
+        "relative step": _relative(grad, (f(x, theta * (1 + epsilon)) - f(x, theta * (1 - epsilon)))
+                                   / (2 * epsilon)),
+        "ignores epsilon": _relative(grad, (f(x, theta + tiny) - f(x, theta - tiny)) / (2 * tiny)),
+        "minus at theta": _relative(grad, (up - here) / (2 * epsilon)),
+        **_difference_variants(grad, centred),
+    }
+
+
+@_quiet
 def check_gradient_check(gradient_check):
     """Centred difference and relative difference, on functions whose answer
     is known exactly, at several steps; independent of the student's own
     forward_propagation and backward_propagation."""
     # J = x theta^3: the centred difference is off by exactly x eps^2, so the
     # relative difference must be eps^2 / (6 theta^2 + eps^2).
+    runs = []
     for x, theta in [(1.3, 1.7), (-0.8, 2.5), (2.2, -0.6)]:
-        results = {}
         for epsilon in (1e-3, 2e-3):
             expected = epsilon ** 2 / (6 * theta ** 2 + epsilon ** 2)
             actual = _gradient_check_1d(gradient_check, x, theta, epsilon,
                                         _cubic_forward, _cubic_backward)
-            results[epsilon] = (actual, expected)
-        if all(_close(a, e, 1e-3) for a, e in results.values()):
-            continue
-        _diagnose("gradient_check", results,
-                  f"for J = x * theta**3 with x = {x}, theta = {theta} and epsilon = 1e-3",
-                  "check gradapprox = (J_plus - J_minus) / (2 * epsilon) and difference = "
-                  "||grad - gradapprox|| / (||grad|| + ||gradapprox||)")
+            runs.append((x, theta, epsilon, expected, actual))
+    _no_constant_answer("gradient_check", [run[-1] for run in runs])
+    for x, theta, epsilon, expected, actual in runs:
+        if not _close(actual, expected, 1e-3):
+            _diagnose("gradient_check", actual, _one_d_models(x, theta, epsilon),
+                      f"for J = x * theta**3 with x = {x}, theta = {theta} and "
+                      f"epsilon = {epsilon:g}", expected,
+                      "check gradapprox = (J_plus - J_minus) / (2 * epsilon) and "
+                      "difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||)")
 
     # A backward pass that is wrong must score high: twice the true slope
-    # gives exactly 1/3, the wrong sign gives exactly 1.
+    # gives exactly 1/3, any slope of the wrong sign exactly 1.
     for backward, expected, what in [
             (lambda x, t: 2 * _linear_backward(x, t), 1 / 3, "twice the true gradient"),
-            (lambda x, t: -_linear_backward(x, t), 1.0, "the true gradient with its sign flipped")]:
+            (lambda x, t: -2 * _linear_backward(x, t), 1.0,
+             "twice the true gradient with the wrong sign")]:
         actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4,
                                     _linear_forward, backward)
-        assert _close(actual, expected, 1e-6), (
-            f"when the backward pass returns {what}, the relative difference is "
-            f"{expected:.6g}, but gradient_check returned {actual:.6g}: check the "
-            "denominator, ||grad|| + ||gradapprox||")
+        if not _close(actual, expected, 1e-6):
+            grad, approx = backward(1.5, -2.0), _linear_backward(1.5, -2.0)
+            _diagnose("gradient_check", actual, _difference_variants(grad, approx),
+                      f"when the backward pass returns {what}", expected,
+                      "check the denominator, ||grad|| + ||gradapprox||")
 
     # The default step is 1e-7 and the published case stays far below 1e-7.
     with_default = _number(
@@ -223,28 +325,81 @@ def _unchanged(before, after, what, function):
             f"different): {function} must work on copies, e.g. np.copy(...)")
 
 
+def _n_d_models(cost, epsilon):
+    """What the recognisable N-D mistakes return for a CubicCost."""
+    theta, grad = cost.theta, cost.gradient()
+
+    def J(vector):
+        return cost(None, None, ref.unroll(vector))[0]
+
+    def nudged(i, step, base=theta):
+        vector = base.copy()
+        vector[i] += step
+        return vector
+
+    n = theta.shape[0]
+    here = J(theta)
+    up = np.array([J(nudged(i, epsilon)) for i in range(n)]).reshape(-1, 1)
+    down = np.array([J(nudged(i, -epsilon)) for i in range(n)]).reshape(-1, 1)
+    centred = (up - down) / (2 * epsilon)
+    single = theta.astype(np.float32)
+    step32 = np.float32(epsilon)
+    rounded = np.array([(J(nudged(i, step32, single).astype(np.float32))
+                         - J(nudged(i, -step32, single).astype(np.float32))) / (2 * step32)
+                        for i in range(n)]).reshape(-1, 1)
+    whole = np.full_like(theta, (J(theta + epsilon) - J(theta - epsilon)) / (2 * epsilon))
+    weights_only = centred.copy()
+    for name, (start, stop) in ref.offsets().items():
+        if name.startswith("b"):
+            weights_only[start:stop] = 0
+    tiny = 1e-7
+    ignoring = np.array([(J(nudged(i, tiny)) - J(nudged(i, -tiny))) / (2 * tiny)
+                         for i in range(n)]).reshape(-1, 1)
+    models = {
+        "one-sided": _relative(grad, (up - here) / epsilon),
+        "over epsilon": _relative(grad, (up - down) / epsilon),
+        "precedence": _relative(grad, (up - down) / 2 * epsilon),
+        "no change": 1.0,
+        "minus at theta": _relative(grad, (up - here) / (2 * epsilon)),
+        "all at once": _relative(grad, whole),
+        "weights only": _relative(grad, weights_only),
+        "single precision": _relative(grad, rounded),
+        "ignores epsilon": _relative(grad, ignoring),
+        **_difference_variants(grad, centred),
+    }
+    for missing in (0, n - 1):
+        partial = centred.copy()
+        partial[missing] = 0
+        models[f"missed entries {missing}"] = _relative(grad, partial)
+    MISTAKES.setdefault("missed entries 0", MISTAKES["missed entries"])
+    MISTAKES.setdefault(f"missed entries {n - 1}", MISTAKES["missed entries"])
+    return models
+
+
+@_quiet
 def check_gradient_check_n(gradient_check_n):
     """Centred differences over all 47 parameters against a cost whose
     gradient and truncation error are known; wrong gradients score high;
     the inputs are left unchanged; the real network passes at the taught
     step and the planted bugs fail."""
+    runs = []
     for seed in (21, 22):
         cost = ref.CubicCost(seed)
         parameters, gradients = cost.parameters(), cost.gradients()
         kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(gradients)
-        results = {}
         for epsilon in (1e-3, 2e-3):
             expected = ref.relative_difference(cost.gradient(), cost.centred(epsilon))
             actual = _gradient_check_n(gradient_check_n, cost, parameters, gradients, epsilon)
             _unchanged(kept_p, parameters, "parameters", "gradient_check_n")
             _unchanged(kept_g, gradients, "gradients", "gradient_check_n")
-            results[epsilon] = (actual, expected)
-        if all(_close(a, e, 1e-3) for a, e in results.values()):
-            continue
-        _diagnose("gradient_check_n", results,
-                  "on a test cost with a known gradient and epsilon = 1e-3",
-                  "perturb one entry at a time, on a fresh copy, by +epsilon and -epsilon, "
-                  "and compare all 47 entries")
+            runs.append((cost, epsilon, expected, actual))
+    _no_constant_answer("gradient_check_n", [run[-1] for run in runs])
+    for cost, epsilon, expected, actual in runs:
+        if not _close(actual, expected, 1e-3):
+            _diagnose("gradient_check_n", actual, _n_d_models(cost, epsilon),
+                      f"on a test cost with a known gradient and epsilon = {epsilon:g}",
+                      expected, "perturb one entry at a time, on a fresh copy, by "
+                      "+epsilon and -epsilon, and compare all 47 entries")
 
     # Wrong gradients: spoiling two arrays gives a known, large difference.
     cost = ref.CubicCost(23)
@@ -277,6 +432,7 @@ def check_gradient_check_n(gradient_check_n):
             "on a fresh network")
 
 
+@_quiet
 def check_difference_per_parameter(difference_per_parameter):
     """One relative difference per parameter array, keyed W1, b1, ..., b3
     in that order, each matching the known answer; inputs left unchanged."""
@@ -297,15 +453,24 @@ def check_difference_per_parameter(difference_per_parameter):
         f"the report's keys should be {list(ref.NAMES)} in that order, "
         f"but they are {list(report)}")
     grad, approx = ref.roll(spoiled, "d"), cost.centred(epsilon)
+    J = cost(None, None, parameters)[0]
+    one_sided = np.array([cost(None, None, ref.unroll(cost.theta + epsilon * np.eye(ref.SIZE)[:, [i]]))[0]
+                          for i in range(ref.SIZE)]).reshape(-1, 1)
+    one_sided = (one_sided - J) / epsilon
     for name, (start, stop) in ref.offsets().items():
-        expected = ref.relative_difference(grad[start:stop], approx[start:stop])
+        rows = slice(start, stop)
+        expected = ref.relative_difference(grad[rows], approx[rows])
         actual = _number(report[name], f"report[{name!r}]")
         tolerance = 1e-6 if expected > 1e-3 else 1e-3
-        assert _close(actual, expected, tolerance), (
-            f"report[{name!r}] should be the relative difference of the {name} "
-            f"entries only, {expected:.6g}, but it is {actual:.6g}")
+        if not _close(actual, expected, tolerance):
+            _diagnose("difference_per_parameter", actual,
+                      {"one-sided": _relative(grad[rows], one_sided[rows]),
+                       "whole vector": _relative(grad, approx)},
+                      f"report[{name!r}] should be the relative difference of the {name} "
+                      "entries only:", expected, "use grad[rows] and gradapprox[rows]")
 
 
+@_quiet
 def check_backward_propagation_n(backward_propagation_n):
     """Both planted bugs fixed and nothing else changed: the gradients equal
     the true ones on fresh networks and batch sizes."""
@@ -324,5 +489,5 @@ def check_backward_propagation_n(backward_propagation_n):
                 wrong.append(key)
         assert not wrong, (
             "the gradient check still disagrees with backward_propagation_n in: "
-            + ", ".join(wrong) + " (on a fresh network with " + str(m)
-            + " examples); compare those lines with the formulas")
+            + ", ".join(wrong) + f" (on a fresh network with {m} example{'s' * (m != 1)}); "
+            "derive those gradients again and compare them with the code")

@@ -1,0 +1,150 @@
+"""Grade a catalogue of submissions with the real nbgrader and compare each
+with what it should earn.
+
+Every catalogue file (see gradekit.submissions for the format) changes one
+or more answer cells of a correct baseline submission; cells it leaves out
+keep the baseline's answer. Besides ``EXPECTED`` (points that each named
+test cell must earn; all other cells must earn full marks) a file may give
+``MESSAGE``: for a test cell, a regular expression that its failure message
+must match, in the autograded notebook and in the student's feedback.
+"""
+
+import ast
+import dataclasses
+import html
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import course, report, submissions
+
+
+@dataclasses.dataclass
+class Outcome:
+    """How one catalogue entry was graded.
+
+    Attributes:
+    name, description -- from the file
+    expected -- dict test cell -> points it must earn (every test cell)
+    earned -- dict test cell -> points it earned
+    messages -- dict test cell -> failure message shown for it ("" if none)
+    wanted_messages -- dict test cell -> regex the message must match
+    feedback -- str, the text of the student's feedback page
+    """
+
+    name: str
+    description: str
+    expected: dict
+    earned: dict
+    messages: dict
+    wanted_messages: dict
+    feedback: str
+
+    @property
+    def kind(self):
+        return "correct" if all(self.expected[c] == self.full[c] for c in self.expected) else "mistake"
+
+    full: dict = dataclasses.field(default_factory=dict)
+
+    def problems(self):
+        """Why this outcome is not what its file says, as a list of str."""
+        found = []
+        for cell, points in self.expected.items():
+            if self.earned.get(cell) != points:
+                found.append(f"{cell}: earned {self.earned.get(cell)}, expected {points}")
+        for cell, pattern in self.wanted_messages.items():
+            message = self.messages.get(cell, "")
+            if not re.search(pattern, message):
+                found.append(f"{cell}: message {message!r} does not match {pattern!r}")
+            elif not re.search(pattern, self.feedback):
+                found.append(f"{cell}: the feedback does not show a message matching {pattern!r}")
+        return found
+
+
+def wanted_messages(path):
+    """The MESSAGE dict of a catalogue file ({} when it has none)."""
+    module = ast.parse(Path(path).read_text(encoding="utf-8").split("\n# %% [")[0])
+    for node in module.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["MESSAGE"]:
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def failure_message(cell):
+    """The last line of a test cell's error (its exception and message)."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return f"{output.ename}: {output.evalue}"
+    return ""
+
+
+def _text_of_html(page):
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def run(folder, baseline, workdir=None, echo=print):
+    """Build, autograde and give feedback on every catalogue entry.
+
+    Arguments:
+    folder -- folder of catalogue files
+    baseline -- path of the correct submission the entries start from
+    workdir -- empty folder for the temporary course (default: a temp dir)
+
+    Returns:
+    list of Outcome, in file-name order
+    """
+    from .demo import copy_course  # the course files a grading run needs
+
+    entries = submissions.load_all(folder)
+    base = submissions.load(baseline)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = copy_course(Path(workdir or scratch) / "course")
+        course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        for entry in entries:
+            merged = dataclasses.replace(entry, cells={**base.cells, **entry.cells})
+            submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, merged)
+        echo(f"Autograding {len(entries)} catalogue submissions ...")
+        course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force")
+        course.nbgrader(root, "generate_feedback", course.ASSIGNMENT, "--force")
+        columns, rows = report.grade_table(f"sqlite:///{root / 'gradebook.db'}", course.ASSIGNMENT)
+        earned = {row["student"]: row["scores"] for row in rows}
+        outcomes = []
+        for entry in entries:
+            graded = nbformat.read(root / "autograded" / entry.name / course.ASSIGNMENT
+                                   / f"{course.NOTEBOOK}.ipynb", as_version=4)
+            messages = {submissions.grade_id(c): failure_message(c) for c in graded.cells
+                        if c.metadata.get("nbgrader", {}).get("grade")}
+            full = {submissions.grade_id(c): c.metadata["nbgrader"]["points"]
+                    for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")}
+            page = (root / "feedback" / entry.name / course.ASSIGNMENT
+                    / f"{course.NOTEBOOK}.html").read_text(encoding="utf-8")
+            outcomes.append(Outcome(
+                name=entry.name, description=entry.description,
+                expected={c: entry.expected.get(c, full[c]) for c in columns},
+                earned=earned[entry.name], messages=messages,
+                wanted_messages=wanted_messages(Path(folder) / f"{entry.name}.py"),
+                feedback=_text_of_html(page), full=full))
+    return outcomes
+
+
+def format_table(outcomes):
+    """One line per entry: variant, expected, earned, verdict, message."""
+    lines = [f"{'variant':44} {'expected':>8} {'earned':>6}  {'ok':4} message"]
+    for o in outcomes:
+        total = sum(o.expected.values())
+        got = sum(o.earned.values())
+        losing = [c for c in o.expected if o.earned.get(c) != o.full.get(c)]
+        message = o.messages.get(losing[0], "") if losing else ""
+        message = message.removeprefix("AssertionError: ")
+        verdict = "ok" if not o.problems() else "FAIL"
+        lines.append(f"{o.name:44} {total:8g} {got:6g}  {verdict:4} {message[:110]}")
+    correct = [o for o in outcomes if o.kind == "correct"]
+    mistakes = [o for o in outcomes if o.kind == "mistake"]
+    lines.append("")
+    lines.append(
+        f"{sum(not o.problems() for o in correct)} of {len(correct)} correct variants earn full marks; "
+        f"{sum(not o.problems() for o in mistakes)} of {len(mistakes)} mistakes lose exactly "
+        "their own exercise's points, with the expected message.")
+    return "\n".join(lines)

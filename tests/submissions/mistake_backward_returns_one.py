@@ -1,0 +1,8 @@
+"""backward_propagation returns 1."""
+EXPECTED = {'test_backward_propagation': 0}
+MESSAGE = {'test_backward_propagation': 'with respect to theta is x'}
+
+# %% [backward_propagation]
+def backward_propagation(x, theta):
+    dtheta = 1
+    return dtheta

@@ -45,14 +45,30 @@ ND_HELPERS = {
 
 def _quiet(check):
     """Run a check with numpy's floating-point warnings and Python warnings
-    silenced: anything written to stderr would cost the test cell its points,
-    even when the answer is right."""
+    silenced (anything written to stderr would cost the test cell its points,
+    even when the answer is right), and report a failure as the message
+    alone: the check's own frames are hidden from IPython's traceback, so a
+    student sees their cell and what is wrong, not the check's code (and the
+    graded notebook does not depend on where this package is installed)."""
     @functools.wraps(check)
     def quiet_check(*args, **kwargs):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            return check(*args, **kwargs)
+        __tracebackhide__ = True  # noqa: F841 -- read by IPython
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                return check(*args, **kwargs)
+        except AssertionError as failure:
+            message = str(failure)
+        _hidden_test_failed(message)
     return quiet_check
+
+
+# IPython always shows the frame that raises. Compiled under a pseudo-file
+# name, that frame shows no path and no code of ours: just the message.
+_namespace = {}
+exec(compile("def hidden_test_failed(message):\n    raise AssertionError(message)\n",
+             "<hidden test>", "exec"), _namespace)
+_hidden_test_failed = _namespace["hidden_test_failed"]
 
 
 @contextlib.contextmanager

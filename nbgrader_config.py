@@ -5,10 +5,14 @@ environment that `./course setup` creates:  .venv/bin/nbgrader ...
 """
 import os
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
-    ComputeChecksums, IncludeHeaderFooter, InstantiateTests, LockCells, SaveCells)
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput,
+    ComputeChecksums, DeduplicateIds, IgnorePattern, IncludeHeaderFooter, InstantiateTests,
+    LimitOutput, LockCells, OverwriteCells, OverwriteKernelspec, SaveAutoGrades, SaveCells)
 
+from gradekit.execute import GuardedExecute
+from gradekit.sanitize import StripExecutionMetadata
 from gradekit.stubs import StubSolutions
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
@@ -44,3 +48,28 @@ c.Execute.timeout = 30
 # No per-cell execution timestamps in autograded notebooks: the demo results
 # committed under autograded/ and feedback/ stay byte-for-byte reproducible.
 c.Execute.record_timing = False
+
+# Autograding runs every student kernel in a bubblewrap sandbox, survives
+# kernels that die, and bounds time and output (gradekit.execute). It stops
+# with an error if the sandbox cannot start; to grade without it on a machine
+# you trust, add --GuardedExecute.sandbox=False to the command.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    StripExecutionMetadata,   # no tag a student sets (skip-execution, ...) acts
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    GuardedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
+c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
+c.GuardedExecute.notebook_timeout = 300         # seconds per notebook in all

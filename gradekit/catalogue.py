@@ -84,16 +84,32 @@ def _text_of_html(page):
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-def run(folder, baseline, workdir=None, echo=print):
+#: Appended to a course copy's nbgrader_config.py: nbgrader's own autograde
+#: pipelines, without any of gradekit's hardening (for comparisons).
+STOCK_AUTOGRADE = """
+from nbgrader.preprocessors import Execute
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [
+    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata]
+"""
+
+
+def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=False):
     """Build, autograde and give feedback on every catalogue entry.
 
     Arguments:
     folder -- folder of catalogue files
     baseline -- path of the correct submission the entries start from
-    workdir -- empty folder for the temporary course (default: a temp dir)
+    workdir -- empty folder for the temporary course (default: a temp dir,
+               removed afterwards; pass one to look at the results)
+    nbgrader_args -- extra command-line options for nbgrader autograde
+    stock -- grade with nbgrader's own autograde pipelines instead of ours
 
     Returns:
-    list of Outcome, in file-name order
+    list of Outcome, in file-name order; a submission nbgrader could not
+    grade at all has no earned points and no messages
     """
     from .demo import copy_course  # the course files a grading run needs
 
@@ -101,29 +117,46 @@ def run(folder, baseline, workdir=None, echo=print):
     base = submissions.load(baseline)
     with tempfile.TemporaryDirectory() as scratch:
         root = copy_course(Path(workdir or scratch) / "course")
+        if stock:
+            with open(root / "nbgrader_config.py", "a") as config:
+                config.write(STOCK_AUTOGRADE)
         course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        # read before grading: a hostile submission graded without the
+        # sandbox can overwrite the course's files
+        release = nbformat.read(root / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb",
+                                as_version=4)
+        full = {submissions.grade_id(c): c.metadata["nbgrader"]["points"]
+                for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
         for entry in entries:
             merged = dataclasses.replace(entry, cells={**base.cells, **entry.cells})
             submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, merged)
         echo(f"Autograding {len(entries)} catalogue submissions ...")
-        course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force")
-        course.nbgrader(root, "generate_feedback", course.ASSIGNMENT, "--force")
+        # Broken submissions make nbgrader exit with an error after grading
+        # the others; what each one earned is read from the gradebook below.
+        course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force", *nbgrader_args,
+                        check=not stock)
+        course.nbgrader(root, "generate_feedback", course.ASSIGNMENT, "--force", check=False)
         columns, rows = report.grade_table(f"sqlite:///{root / 'gradebook.db'}", course.ASSIGNMENT)
         earned = {row["student"]: row["scores"] for row in rows}
         outcomes = []
         for entry in entries:
-            graded = nbformat.read(root / "autograded" / entry.name / course.ASSIGNMENT
-                                   / f"{course.NOTEBOOK}.ipynb", as_version=4)
-            messages = {submissions.grade_id(c): failure_message(c) for c in graded.cells
-                        if c.metadata.get("nbgrader", {}).get("grade")}
-            full = {submissions.grade_id(c): c.metadata["nbgrader"]["points"]
-                    for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")}
-            page = (root / "feedback" / entry.name / course.ASSIGNMENT
-                    / f"{course.NOTEBOOK}.html").read_text(encoding="utf-8")
+            graded_path = (root / "autograded" / entry.name / course.ASSIGNMENT
+                           / f"{course.NOTEBOOK}.ipynb")
+            messages = {}
+            try:
+                graded = nbformat.read(graded_path, as_version=4)
+            except (OSError, ValueError):  # missing, or overwritten by another submission
+                graded = None
+            if graded is not None:
+                messages = {submissions.grade_id(c): failure_message(c) for c in graded.cells
+                            if c.metadata.get("nbgrader", {}).get("grade")}
+            page_path = (root / "feedback" / entry.name / course.ASSIGNMENT
+                         / f"{course.NOTEBOOK}.html")
+            page = page_path.read_text(encoding="utf-8") if page_path.exists() else ""
             outcomes.append(Outcome(
                 name=entry.name, description=entry.description,
                 expected={c: entry.expected.get(c, full[c]) for c in columns},
-                earned=earned[entry.name], messages=messages,
+                earned=earned.get(entry.name, {}), messages=messages,
                 wanted_messages=wanted_messages(Path(folder) / f"{entry.name}.py"),
                 feedback=_text_of_html(page), full=full))
     return outcomes

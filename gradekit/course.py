@@ -22,18 +22,18 @@ def environment():
     return env
 
 
-def nbgrader(root, *args):
+def nbgrader(root, *args, check=True):
     """Run ``nbgrader <args>`` in the course folder ``root``.
 
     Returns:
-    str, everything nbgrader printed; raises NbgraderFailed (with that text)
-    when it exits with an error
+    str, everything nbgrader printed; with ``check`` (the default) raises
+    NbgraderFailed (with that text) when it exits with an error
     """
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise NbgraderFailed(
             f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n{result.stdout}")
     return result.stdout

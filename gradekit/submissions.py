@@ -17,7 +17,8 @@ Each ``# %% [grade_id]`` marker starts the code that replaces the answer cell
 with that nbgrader ``grade_id``; answer cells not named keep the release's
 stub, as if the student had not touched them. ``EXPECTED`` maps test-cell
 grade_ids to the points the submission must earn there (tests of this repo
-check it); cells it leaves out must earn full marks.
+check it); cells it leaves out must earn full marks. ``TAGS`` (optional)
+maps a grade_id to the cell tags the student set on that cell.
 """
 
 import ast
@@ -44,12 +45,14 @@ class Submission:
     description -- str, the docstring's first line
     cells -- dict grade_id -> source that replaces that answer cell
     expected -- dict test grade_id -> points it must earn
+    tags -- dict grade_id -> list of cell tags the student set
     """
 
     name: str
     description: str
     cells: dict
     expected: dict
+    tags: dict = dataclasses.field(default_factory=dict)
 
 
 def parse(text, name):
@@ -62,10 +65,11 @@ def parse(text, name):
     except SyntaxError as error:
         raise SubmissionError(f"{name}: preamble is not Python: {error}") from error
     description = (ast.get_docstring(module) or "").strip().splitlines()
-    expected = {}
+    constants = {}
     for node in module.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EXPECTED"]:
-            expected = ast.literal_eval(node.value)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS"):
+            constants[node.targets[0].id] = ast.literal_eval(node.value)
     cells = {}
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
@@ -73,7 +77,8 @@ def parse(text, name):
         if grade_id in cells:
             raise SubmissionError(f"{name}: cell {grade_id!r} is given twice")
         cells[grade_id] = "\n".join(lines[start + 1:stop]).strip("\n")
-    return Submission(name, description[0] if description else "", cells, expected)
+    return Submission(name, description[0] if description else "", cells,
+                      constants.get("EXPECTED", {}), constants.get("TAGS", {}))
 
 
 def load(path):
@@ -112,6 +117,9 @@ def fill(release_notebook, submission):
             f"{submission.name}: no answer cell with grade_id {', '.join(unknown)}")
     for key, source in submission.cells.items():
         answers[key].source = source
+    for cell in notebook.cells:
+        if grade_id(cell) in submission.tags:
+            cell.metadata["tags"] = list(submission.tags[grade_id(cell)])
     return notebook
 
 

@@ -111,18 +111,35 @@ def _number(value, call):
     if value is None:
         raise AssertionError(f"{call} returned None: did you forget to return "
                              "the difference, or leave a placeholder?")
-    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+    number = _real(value)
+    if number is None:
+        if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)):
+            raise AssertionError(
+                f"{call} should return one number, the relative difference, but it "
+                f"returned {type(value).__name__} with shape {np.shape(value)}: take "
+                "the norm of the whole difference vector, not of each entry")
         raise AssertionError(
-            f"{call} should return one number, the relative difference, but it "
-            f"returned {type(value).__name__} with shape {np.shape(value)}: take "
-            "the norm of the whole difference vector, not of each entry")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{call} returned {value!r}, which is not a number") from None
+            f"{call} returned a {type(value).__name__}, which is not a number")
     if not np.isfinite(number):
         raise AssertionError(f"{call} returned {number}: check the denominator")
     return number
+
+
+def _real(value):
+    """The value as a Python float, read without calling any of its own
+    methods (a float subclass or an object that "equals everything" cannot
+    lie its way through), or None when it is not one real number."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, float):                 # also numpy.float64
+        return float.__float__(value)
+    if isinstance(value, int):
+        return float(int.__index__(value))
+    if isinstance(value, (np.floating, np.integer)):
+        return float(np.float64(np.ndarray.item(np.asarray(value))))
+    if type(value) is np.ndarray and value.ndim == 0 and value.dtype.kind in "fiu":
+        return float(np.ndarray.item(value))
+    return None
 
 
 def _close(actual, expected, rtol):
@@ -465,6 +482,7 @@ def check_difference_per_parameter(difference_per_parameter):
     _unchanged(kept_g, spoiled, "gradients", "difference_per_parameter")
     assert isinstance(report, dict), (
         f"difference_per_parameter should return a dict, not {type(report).__name__}")
+    report = {key: dict.__getitem__(report, key) for key in dict.keys(report)}
     assert list(report) == list(ref.NAMES), (
         f"the report's keys should be {list(ref.NAMES)} in that order, "
         f"but they are {list(report)}")
@@ -496,10 +514,11 @@ def check_backward_propagation_n(backward_propagation_n):
         expected = ref.backward(X, Y, cache)
         got = _call(backward_propagation_n, (X, Y, cache))
         assert isinstance(got, dict), "backward_propagation_n should return a dict"
+        got = {key: dict.__getitem__(got, key) for key in dict.keys(got)}
         wrong = []
         for key in ("dW1", "db1", "dW2", "db2", "dW3", "db3"):
             assert key in got, f"backward_propagation_n no longer returns {key!r}"
-            value = np.asarray(got[key], dtype=float)
+            value = np.array(got[key], dtype=float, subok=False)
             if value.shape != expected[key].shape or not np.allclose(
                     value, expected[key], rtol=1e-9, atol=1e-12):
                 wrong.append(key)

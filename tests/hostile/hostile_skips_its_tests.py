@@ -1,0 +1,35 @@
+"""Answers nothing, and tags every test cell skip-execution so that an
+executor which honours the tag never runs the tests."""
+EXPECTED = {"test_forward_propagation": 0, "test_backward_propagation": 0,
+            "test_gradient_check": 0, "test_gradient_check_n": 0,
+            "test_difference_per_parameter": 0, "test_backward_propagation_n": 0}
+TAGS = {"test_forward_propagation": ["skip-execution"],
+        "test_backward_propagation": ["skip-execution"],
+        "test_gradient_check": ["skip-execution"],
+        "test_gradient_check_n": ["skip-execution"],
+        "test_difference_per_parameter": ["skip-execution"],
+        "test_backward_propagation_n": ["skip-execution"]}
+
+# %% [forward_propagation]
+def forward_propagation(x, theta):
+    return None
+
+# %% [backward_propagation]
+def backward_propagation(x, theta):
+    return None
+
+# %% [gradient_check]
+def gradient_check(x, theta, epsilon=1e-7, print_msg=False):
+    return None
+
+# %% [gradient_check_n]
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):
+    return None
+
+# %% [difference_per_parameter]
+def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):
+    return None
+
+# %% [backward_propagation_n]
+def backward_propagation_n(X, Y, cache):
+    return None

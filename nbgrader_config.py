@@ -12,7 +12,9 @@ from nbgrader.preprocessors import (
     LimitOutput, LockCells, OverwriteCells, OverwriteKernelspec, SaveAutoGrades, SaveCells)
 
 from gradekit.execute import GuardedExecute
-from gradekit.sanitize import StripExecutionMetadata
+from gradekit.sanitize import HideTestCode, StripExecutionMetadata
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
 from gradekit.stubs import StubSolutions
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
@@ -73,3 +75,7 @@ c.Autograde.autograde_preprocessors = [
 c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
 c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
 c.GuardedExecute.notebook_timeout = 300         # seconds per notebook in all
+
+# Feedback shows each test's one-line purpose, points and message, but not
+# the test code (nbgrader's own feedback shows the hidden tests).
+c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, CSSHTMLHeaderPreprocessor]

@@ -67,3 +67,17 @@ def test_generated_results_do_not_depend_on_where_the_course_lives(demo_run):
                 if path.is_file():
                     text = path.read_text(encoding="utf-8", errors="replace")
                     assert str(folder) not in text and "site-packages" not in text, path
+
+
+def test_feedback_shows_messages_and_points_but_never_test_code(demo_run):
+    from test_release import _regions
+    from conftest import SOURCE_NOTEBOOK, read
+    hidden = {line for cell in read(SOURCE_NOTEBOOK).cells
+              for line in _regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")}
+    root, _, _ = demo_run
+    page = (root / "feedback" / "partly_wrong" / course.ASSIGNMENT / f"{course.NOTEBOOK}.html").read_text()
+    assert hidden and not [line for line in hidden if line in page]
+    assert "BEGIN HIDDEN TESTS" not in page and "most recent call last" not in page
+    assert "looks like a one-sided difference" in page          # the message
+    assert "Check gradient_check_n on J" in page                 # the test's purpose
+    assert "is not finished yet" in page                         # the unattempted exercise

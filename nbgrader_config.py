@@ -13,6 +13,7 @@ from nbgrader.preprocessors import (
 
 from gradekit.execute import GuardedExecute
 from gradekit.sanitize import HideTestCode, StripExecutionMetadata
+from gradekit.trusted import TrustedRegrade
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 from gradekit.stubs import StubSolutions
@@ -65,6 +66,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     GuardedExecute,
+    TrustedRegrade,           # hidden tests again, out of the student's reach
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -75,6 +77,9 @@ c.Autograde.autograde_preprocessors = [
 c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
 c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
 c.GuardedExecute.notebook_timeout = 300         # seconds per notebook in all
+# The trusted regrade runs the notebook's code cells again (not the tests);
+# the cell that only draws the epsilon figure is not needed for that.
+c.TrustedRegrade.skip_cells = ["epsilon_plot"]
 
 # Feedback shows each test's one-line purpose, points and message, but not
 # the test code (nbgrader's own feedback shows the hidden tests).

@@ -18,7 +18,10 @@ with that nbgrader ``grade_id``; answer cells not named keep the release's
 stub, as if the student had not touched them. ``EXPECTED`` maps test-cell
 grade_ids to the points the submission must earn there (tests of this repo
 check it); cells it leaves out must earn full marks. ``TAGS`` (optional)
-maps a grade_id to the cell tags the student set on that cell.
+maps a grade_id to the cell tags the student set on that cell. Hostile
+fixtures may also replace a test cell (``# %% [test_...]``), delete cells
+(``DELETE``, a list of grade_ids) and add cells of their own (``EXTRA``, a
+dict grade_id -> source of a new cell put right after that one).
 """
 
 import ast
@@ -46,6 +49,8 @@ class Submission:
     cells -- dict grade_id -> source that replaces that answer cell
     expected -- dict test grade_id -> points it must earn
     tags -- dict grade_id -> list of cell tags the student set
+    delete -- list of grade_ids of cells the student deleted
+    extra -- dict grade_id -> source of a cell the student added after it
     """
 
     name: str
@@ -53,6 +58,8 @@ class Submission:
     cells: dict
     expected: dict
     tags: dict = dataclasses.field(default_factory=dict)
+    delete: list = dataclasses.field(default_factory=list)
+    extra: dict = dataclasses.field(default_factory=dict)
 
 
 def parse(text, name):
@@ -68,7 +75,7 @@ def parse(text, name):
     constants = {}
     for node in module.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS"):
+                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA"):
             constants[node.targets[0].id] = ast.literal_eval(node.value)
     cells = {}
     for k, start in enumerate(starts):
@@ -78,7 +85,8 @@ def parse(text, name):
             raise SubmissionError(f"{name}: cell {grade_id!r} is given twice")
         cells[grade_id] = "\n".join(lines[start + 1:stop]).strip("\n")
     return Submission(name, description[0] if description else "", cells,
-                      constants.get("EXPECTED", {}), constants.get("TAGS", {}))
+                      constants.get("EXPECTED", {}), constants.get("TAGS", {}),
+                      constants.get("DELETE", []), constants.get("EXTRA", {}))
 
 
 def load(path):
@@ -106,20 +114,23 @@ def fill(release_notebook, submission):
 
     Returns:
     a new NotebookNode; raises SubmissionError if the submission names a
-    cell that is not an answer cell of the notebook
+    cell the notebook does not have
     """
     notebook = nbformat.from_dict(release_notebook)
-    answers = {grade_id(c): c for c in notebook.cells
-               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    unknown = sorted(set(submission.cells) - set(answers))
+    cells = {grade_id(c): c for c in notebook.cells if grade_id(c)}
+    named = set(submission.cells) | set(submission.tags) | set(submission.delete) | set(submission.extra)
+    unknown = sorted(named - set(cells))
     if unknown:
         raise SubmissionError(
-            f"{submission.name}: no answer cell with grade_id {', '.join(unknown)}")
+            f"{submission.name}: no cell with grade_id {', '.join(unknown)}")
     for key, source in submission.cells.items():
-        answers[key].source = source
-    for cell in notebook.cells:
-        if grade_id(cell) in submission.tags:
-            cell.metadata["tags"] = list(submission.tags[grade_id(cell)])
+        cells[key].source = source
+    for key, tags in submission.tags.items():
+        cells[key].metadata["tags"] = list(tags)
+    for key, source in submission.extra.items():
+        at = notebook.cells.index(cells[key]) + 1
+        notebook.cells.insert(at, nbformat.v4.new_code_cell(source))
+    notebook.cells = [c for c in notebook.cells if grade_id(c) not in submission.delete]
     return notebook
 
 

@@ -190,3 +190,31 @@ def test_grading_stops_with_a_clear_error_when_the_sandbox_cannot_start(course_c
     output = course.nbgrader(course_copy, "autograde", course.ASSIGNMENT, check=False)
     assert "bubblewrap (bwrap) is not installed" in output
     assert not autograded({"root": course_copy}, "complete").exists()
+
+
+@pytest.mark.parametrize("name", ["hostile_rewrites_a_test", "hostile_deletes_tests"])
+def test_edited_emptied_or_deleted_test_cells_earn_nothing(hardened, stock, name):
+    """nbgrader's own sanitizing (OverwriteCells restores test cells from the
+    gradebook; a missing test cell scores 0) already gets these right: our
+    pipeline keeps it, and this test makes sure it stays that way."""
+    expected = sum(hardened["outcomes"][name].expected.values())
+    assert total(hardened, name) == expected == total(stock["rest"], name)
+
+
+@pytest.mark.parametrize("name, cheated", [
+    ("hostile_patches_numpy_and_the_checks", "test_gradient_check_n"),
+    ("hostile_replaces_a_module", "test_gradient_check"),
+    ("hostile_import_hook", "test_difference_per_parameter"),
+    ("hostile_swallows_errors", "test_forward_propagation"),
+])
+def test_tests_that_a_student_cell_neutered_are_graded_again_out_of_its_reach(
+        hardened, stock, name, cheated):
+    """In the kernel these cells pass (stock nbgrader gives full marks); the
+    trusted regrade runs the hidden checks in a process student code never
+    touched, and the cell loses its points, and only that cell."""
+    assert stock["rest"]["outcomes"][name].earned[cheated] > 0
+    assert hardened["outcomes"][name].earned[cheated] == 0
+    assert not hardened["outcomes"][name].problems()
+    events = json.loads((autograded(hardened, name)).read_text())
+    assert any(o.get("evalue") for c in events["cells"] for o in c.get("outputs", [])
+               if o.get("ename") == "AssertionError")

@@ -38,11 +38,41 @@ def _linear_backward(x, theta):
     return x
 
 
-ND_HELPERS = {
-    "dictionary_to_vector": ref.roll_with_keys,
-    "vector_to_dictionary": ref.unroll,
-    "gradients_to_vector": lambda gradients: ref.roll(gradients, prefix="d"),
+#: Stand-ins a check puts in place of the functions the student's code
+#: calls, by name: a spec ("cubic_cost", 21) means SUBSTITUTES["cubic_cost"](21).
+#: Specs, not objects, so that a check can also run the student's function
+#: in another process (see gradekit.trusted).
+SUBSTITUTES = {
+    "cubic_forward": lambda: _cubic_forward,
+    "cubic_backward": lambda: _cubic_backward,
+    "linear_forward": lambda: _linear_forward,
+    "linear_backward": lambda: _linear_backward,
+    "scaled_linear_backward": lambda factor: (lambda x, theta: factor * _linear_backward(x, theta)),
+    "cubic_cost": lambda seed: ref.CubicCost(seed),
+    "reference_forward": lambda: ref.forward,
+    "roll_with_keys": lambda: ref.roll_with_keys,
+    "unroll": lambda: ref.unroll,
+    "roll_gradients": lambda: (lambda gradients: ref.roll(gradients, prefix="d")),
 }
+
+ND_HELPERS = {
+    "dictionary_to_vector": ("roll_with_keys",),
+    "vector_to_dictionary": ("unroll",),
+    "gradients_to_vector": ("roll_gradients",),
+}
+
+
+def resolve(names):
+    """The objects the specs in ``names`` (name -> spec) stand for."""
+    return {name: SUBSTITUTES[spec[0]](*spec[1:]) for name, spec in names.items()}
+
+
+class StudentError(Exception):
+    """The student's function raised (reported by a remote caller)."""
+
+    def __init__(self, text, unfinished=False):
+        super().__init__(text)
+        self.unfinished = unfinished
 
 
 def _quiet(check):
@@ -91,25 +121,35 @@ def _bound(function, names):
 
 
 def _call(function, args, kwargs=None, names=None):
-    """Call the student's function quietly (no warnings on stderr, which
-    would cost the whole cell its points) and turn its exceptions into
-    failures that say which call broke."""
+    """Call the student's function with ``names`` (name -> substitute spec)
+    bound in its globals, quietly (no warnings on stderr, which would cost
+    the whole cell its points), turning its exceptions into failures that
+    say which call broke.
+
+    ``function`` is either the function itself (in the student's kernel) or
+    an object with a ``call(args, kwargs, names)`` method that runs it
+    somewhere else and returns plain data (gradekit.trusted.Remote)."""
     kwargs = kwargs or {}
+    names = names or {}
     shown = ", ".join([repr(a) if isinstance(a, (int, float)) else "..." for a in args]
                       + [f"{k}={v!r}" for k, v in kwargs.items()])
-    with _bound(function, names or {}), warnings.catch_warnings(), \
-            np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return function(*args, **kwargs)
-        except Exception as error:  # the student's bug, reported as a failure
-            if _has_placeholders(function):
-                raise AssertionError(
-                    f"{function.__name__} is not finished yet: replace every None between "
-                    "### START CODE HERE ### and ### END CODE HERE ###") from None
+    try:
+        if hasattr(function, "call"):
+            return function.call(args, kwargs, names)
+        with _bound(function, resolve(names)), warnings.catch_warnings(), \
+                np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                return function(*args, **kwargs)
+            except Exception as error:  # the student's bug, reported as a failure
+                raise StudentError(f"{type(error).__name__}: {error}",
+                                   _has_placeholders(function)) from None
+    except StudentError as error:
+        if error.unfinished:
             raise AssertionError(
-                f"{function.__name__}({shown}) stopped with "
-                f"{type(error).__name__}: {error}") from None
+                f"{function.__name__} is not finished yet: replace every None between "
+                "### START CODE HERE ### and ### END CODE HERE ###") from None
+        raise AssertionError(f"{function.__name__}({shown}) stopped with {error}") from None
 
 
 def _has_placeholders(function):
@@ -134,8 +174,8 @@ def _number(value, call):
                 f"{call} should return one number, the relative difference, but it "
                 f"returned {type(value).__name__} with shape {np.shape(value)}: take "
                 "the norm of the whole difference vector, not of each entry")
-        raise AssertionError(
-            f"{call} returned a {type(value).__name__}, which is not a number")
+        kind = getattr(value, "type_name", type(value).__name__)  # wire.Opaque
+        raise AssertionError(f"{call} returned a {kind}, which is not a number")
     if not np.isfinite(number):
         raise AssertionError(f"{call} returned {number}: check the denominator")
     return number
@@ -319,7 +359,7 @@ def check_gradient_check(gradient_check):
         for epsilon in (1e-3, 2e-3):
             expected = epsilon ** 2 / (6 * theta ** 2 + epsilon ** 2)
             actual = _gradient_check_1d(gradient_check, x, theta, epsilon,
-                                        _cubic_forward, _cubic_backward)
+                                        ("cubic_forward",), ("cubic_backward",))
             runs.append((x, theta, epsilon, expected, actual))
     _no_constant_answer("gradient_check", [run[-1] for run in runs])
     for x, theta, epsilon, expected, actual in runs:
@@ -332,14 +372,13 @@ def check_gradient_check(gradient_check):
 
     # A backward pass that is wrong must score high: twice the true slope
     # gives exactly 1/3, any slope of the wrong sign exactly 1.
-    for backward, expected, what in [
-            (lambda x, t: 2 * _linear_backward(x, t), 1 / 3, "twice the true gradient"),
-            (lambda x, t: -2 * _linear_backward(x, t), 1.0,
-             "twice the true gradient with the wrong sign")]:
-        actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4,
-                                    _linear_forward, backward)
+    for factor, expected, what in [
+            (2, 1 / 3, "twice the true gradient"),
+            (-2, 1.0, "twice the true gradient with the wrong sign")]:
+        actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4, ("linear_forward",),
+                                    ("scaled_linear_backward", factor))
         if not _close(actual, expected, 1e-6):
-            grad, approx = backward(1.5, -2.0), _linear_backward(1.5, -2.0)
+            grad, approx = factor * _linear_backward(1.5, -2.0), _linear_backward(1.5, -2.0)
             _diagnose("gradient_check", actual, _difference_variants(grad, approx),
                       f"when the backward pass returns {what}", expected,
                       "check the denominator, ||grad|| + ||gradapprox||")
@@ -347,8 +386,8 @@ def check_gradient_check(gradient_check):
     # The default step is 1e-7 and the published case stays far below 1e-7.
     with_default = _number(
         _call(gradient_check, (2, 4), {},
-              {"forward_propagation": _linear_forward,
-               "backward_propagation": _linear_backward}),
+              {"forward_propagation": ("linear_forward",),
+               "backward_propagation": ("linear_backward",)}),
         "gradient_check(2, 4)")
     assert with_default < 1e-9, (
         f"gradient_check(2, 4) with J = theta * x returned {with_default:.3g}; "
@@ -438,7 +477,8 @@ def check_gradient_check_n(gradient_check_n):
         kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(gradients)
         for epsilon in (1e-3, 2e-3):
             expected = ref.relative_difference(cost.gradient(), cost.centred(epsilon))
-            actual = _gradient_check_n(gradient_check_n, cost, parameters, gradients, epsilon)
+            actual = _gradient_check_n(gradient_check_n, ("cubic_cost", seed), parameters,
+                                       gradients, epsilon)
             _unchanged(kept_p, parameters, "parameters", "gradient_check_n")
             _unchanged(kept_g, gradients, "gradients", "gradient_check_n")
             runs.append((cost, epsilon, expected, actual))
@@ -454,7 +494,8 @@ def check_gradient_check_n(gradient_check_n):
     cost = ref.CubicCost(23)
     spoiled = cost.gradients({"dW2": 2, "db1": 4})
     expected = ref.relative_difference(ref.roll(spoiled, "d"), cost.centred(1e-4))
-    actual = _gradient_check_n(gradient_check_n, cost, cost.parameters(), spoiled, 1e-4)
+    actual = _gradient_check_n(gradient_check_n, ("cubic_cost", 23), cost.parameters(),
+                               spoiled, 1e-4)
     assert _close(actual, expected, 1e-4), (
         f"with dW2 doubled and db1 four times too large the relative difference "
         f"is {expected:.6g}, but gradient_check_n returned {actual:.6g}")
@@ -464,7 +505,7 @@ def check_gradient_check_n(gradient_check_n):
     for seed in (31, 32):
         X, Y, parameters = ref.random_case(seed)
         gradients = ref.backward(X, Y, ref.forward(X, Y, parameters)[1])
-        names = dict(ND_HELPERS, forward_propagation_n=ref.forward)
+        names = dict(ND_HELPERS, forward_propagation_n=("reference_forward",))
         good = _number(_call(gradient_check_n, (parameters, gradients, X, Y),
                              {"epsilon": RECOMMENDED_EPSILON, "print_msg": False}, names),
                        "gradient_check_n(...)")
@@ -489,7 +530,7 @@ def check_difference_per_parameter(difference_per_parameter):
     spoiled = cost.gradients({"dW2": 2, "db1": 4, "db3": -1})
     parameters = cost.parameters()
     kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(spoiled)
-    names = dict(ND_HELPERS, forward_propagation_n=cost)
+    names = dict(ND_HELPERS, forward_propagation_n=("cubic_cost", 41))
     X, Y = np.zeros((4, 3)), np.zeros((1, 3))
     epsilon = 1e-3
     report = _call(difference_per_parameter, (parameters, spoiled, X, Y),

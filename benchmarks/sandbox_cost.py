@@ -1,0 +1,62 @@
+"""What the grading hardening costs per submission, measured side by side.
+
+Grades the same class of N copies of the complete demo submission, in one
+run, four ways:
+
+  stock        nbgrader's own autograde pipeline (no sandbox, no regrade)
+  unsandboxed  our pipeline with --GuardedExecute.sandbox=False and the
+               trusted regrade switched off
+  sandboxed    our pipeline, sandbox on, trusted regrade off
+  hardened     our full pipeline: sandbox and trusted regrade (the default)
+
+and prints seconds per submission for each and the ratios to stock.
+Usage:  .venv/bin/python benchmarks/sandbox_cost.py [N]     (default N=8)
+"""
+
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gradekit import course, submissions
+from gradekit.catalogue import STOCK_AUTOGRADE
+from gradekit.demo import copy_course
+
+VARIANTS = {
+    "stock": ([], True),
+    "unsandboxed": (["--GuardedExecute.sandbox=False", "--TrustedRegrade.enabled=False"], False),
+    "sandboxed": (["--TrustedRegrade.enabled=False"], False),
+    "hardened": ([], False),
+}
+
+
+def grade_class(root, n, args, stock):
+    if stock:
+        with open(root / "nbgrader_config.py", "a") as config:
+            config.write(STOCK_AUTOGRADE)
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    complete = submissions.load(course.ROOT / "demo" / "complete.py")
+    for i in range(n):
+        submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
+                                    dataclasses.replace(complete, name=f"student{i:03d}"))
+    started = time.perf_counter()
+    course.nbgrader(root, "autograde", course.ASSIGNMENT, *args)
+    return (time.perf_counter() - started) / n
+
+
+def main(n=8):
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, (args, stock) in VARIANTS.items():
+            root = copy_course(Path(scratch) / name)
+            results[name] = grade_class(root, n, args, stock)
+    print(f"seconds per submission, {n} submissions each (one run, side by side):")
+    for name, seconds in results.items():
+        print(f"  {name:12} {seconds:6.2f} s   {seconds / results['stock']:5.2f}x stock")
+    print(f"sandbox alone costs {results['sandboxed'] - results['unsandboxed']:+.2f} s per submission; "
+          f"the trusted regrade {results['hardened'] - results['sandboxed']:+.2f} s")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 8)

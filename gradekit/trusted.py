@@ -1,0 +1,320 @@
+"""Grade the hidden tests again, where student code cannot reach them.
+
+A student's notebook runs in one Python process with the tests, so a cell
+can replace anything a test relies on: numpy's functions, ``sys.modules``,
+the checks themselves, IPython's error reporting. No test that runs in that
+kernel can be trusted. So after nbgrader has executed a notebook,
+``TrustedRegrade`` runs every hidden check again:
+
+* in this (the grader's) process, which never runs student code, run the
+  check functions themselves;
+* in a fresh sandboxed process (``python -m gradekit.trusted``), run the
+  notebook's other code cells, then call the student's functions when a
+  check asks, with the check's stand-ins bound in their globals. Arguments
+  and results cross the pipe as plain data (gradekit.wire): whatever the
+  student's code patches there only changes what their own functions
+  return.
+
+A test cell keeps its points only if it passed in the notebook *and* here.
+When the notebook said "passed" but the trusted run did not, the cell gets
+the trusted failure as its error, and the event is recorded.
+"""
+
+import importlib
+import json
+import os
+import re
+import secrets
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Integer, List
+
+from . import sandbox, wire
+from .checks.gradient_checking import StudentError
+
+HIDDEN_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(\w+)\s+as\s+(\w+)\s*$", re.M)
+HIDDEN_CALL = re.compile(r"^(\w+)\.(check_\w+)\((\w+)\)\s*$", re.M)
+
+
+def hidden_calls(source):
+    """The (module, check, function name) calls of a test cell's hidden block."""
+    block = source.split("### BEGIN HIDDEN TESTS")[-1].split("### END HIDDEN TESTS")[0] \
+        if "### BEGIN HIDDEN TESTS" in source else ""
+    aliases = {alias: f"{package}.{module}" for package, module, alias in HIDDEN_IMPORT.findall(block)}
+    return [(aliases[alias], check, function) for alias, check, function in HIDDEN_CALL.findall(block)
+            if alias in aliases]
+
+
+# ------------------------------------------------------------ student side
+
+def serve(spec_path):
+    """Run in the sandbox: execute the cells, then answer call requests.
+
+    Requests come on stdin and answers go to stdout, one JSON line each; the
+    student's own printing is sent to /dev/null so it cannot garble them."""
+    with open(spec_path) as handle:
+        spec = json.load(handle)
+    requests = os.fdopen(os.dup(0), "r")
+    answers = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+
+    def say(message):
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    def on_alarm(signum, frame):
+        raise TimeoutError("the call took too long")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    # What the server itself needs, taken before any student code runs: a
+    # cell may replace modules in sys.modules or attributes on them.
+    trusted = {}
+    for name in spec["modules"]:
+        module = importlib.import_module(name)
+        trusted[name] = (module.resolve, module._has_placeholders)
+    encode, decode = wire.encode, wire.decode
+    namespace = {"__name__": "__main__"}
+    sys.path.insert(0, os.getcwd())
+    for index, source in spec["cells"]:
+        say({"cell": index})
+        signal.alarm(spec["timeout"])
+        try:
+            exec(compile(source, f"<cell {index}>", "exec"), namespace)
+        except BaseException:  # the student's cell failed; so it did in the notebook
+            pass
+        finally:
+            signal.alarm(0)
+    say({"ready": True})
+    for line in requests:
+        request = json.loads(line)
+        say(_answer(request, namespace, spec["timeout"], trusted, encode, decode))
+
+
+def _answer(request, namespace, timeout, trusted, encode, decode):
+    reply = {"id": request["id"]}
+    function = namespace.get(request["function"])
+    if not isinstance(function, types.FunctionType) or request["module"] not in trusted:
+        reply.update(ok=False, error=f"NameError: {request['function']} is not defined",
+                     unfinished=False)
+        return reply
+    resolve, has_placeholders = trusted[request["module"]]
+    args = decode(request["args"])
+    kwargs = decode(request["kwargs"])
+    bound = resolve({k: tuple(v) for k, v in request["names"].items()})
+    saved = {name: function.__globals__.get(name) for name in bound}
+    function.__globals__.update(bound)
+    signal.alarm(timeout)
+    try:
+        result = function(*args, **kwargs)
+        reply.update(ok=True, result=encode(result), args=encode(list(args)))
+    except BaseException as error:
+        reply.update(ok=False, error=f"{type(error).__name__}: {error}",
+                     unfinished=has_placeholders(function))
+    finally:
+        signal.alarm(0)
+        function.__globals__.update(saved)
+    return reply
+
+
+# ------------------------------------------------------------ grader side
+
+class StudentProcess:
+    """The sandboxed process that runs one notebook's cells (see serve)."""
+
+    def __init__(self, cells, modules, workdir, timeout, use_sandbox=True, memory_limit=None,
+                 cpu_limit=None, scratch=None):
+        self.cells, self.modules, self.workdir, self.timeout = cells, modules, str(workdir), timeout
+        self.use_sandbox, self.memory_limit, self.cpu_limit = use_sandbox, memory_limit, cpu_limit
+        self.scratch = scratch
+        self.process = None
+        self.skipped = set()
+
+    def start(self):
+        """Start it; a cell that kills or hangs it is left out and it starts again."""
+        while True:
+            self._launch([c for c in self.cells if c[0] not in self.skipped])
+            culprit = self._wait_until_ready()
+            if culprit is None:
+                return
+            self.stop()
+            self.skipped.add(culprit)
+
+    def _launch(self, cells):
+        spec = os.path.join(self.scratch, "spec.json")
+        with open(spec, "w") as handle:
+            json.dump({"cells": cells, "modules": self.modules, "timeout": self.timeout}, handle)
+        argv = [sys.executable, "-m", "gradekit.trusted", spec]
+        if self.use_sandbox:
+            argv = sandbox.command(argv, self.workdir, self.scratch,
+                                   self.memory_limit or sandbox.DEFAULT_MEMORY_LIMIT,
+                                   self.cpu_limit or sandbox.DEFAULT_CPU_LIMIT,
+                                   env={"MPLBACKEND": "Agg"})
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        else:
+            env = dict(os.environ, MPLBACKEND="Agg")
+        self._buffer = b""
+        self.process = subprocess.Popen(argv, cwd=self.workdir, env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+
+    def _read(self, seconds):
+        """The next message, or None if none came in time or it died.
+
+        Reads the pipe's raw bytes into a buffer of its own: select() on a
+        buffered file says "nothing to read" while a whole line may already
+        sit in the file's buffer."""
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.process.stdout], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.process.stdout.fileno(), 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            return {"garbled": line[:200].decode(errors="replace")}
+
+    def _wait_until_ready(self):
+        """None when ready; else the index of the cell that it died or hung in."""
+        current = None
+        while True:
+            message = self._read(self.timeout + 10)
+            if message is None:
+                return current if current is not None else -1
+            if "cell" in message:
+                current = message["cell"]
+            elif message.get("ready"):
+                return None
+
+    def request(self, payload):
+        """Send one call; returns its reply dict, or raises StudentError."""
+        payload = dict(payload, id=secrets.token_hex(8))
+        try:
+            self.process.stdin.write((json.dumps(payload) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise StudentError("the process running your code had stopped") from None
+        deadline = time.monotonic() + self.timeout + 10
+        while time.monotonic() < deadline:
+            reply = self._read(max(0.1, deadline - time.monotonic()))
+            if reply is None:
+                break
+            if reply.get("id") == payload["id"]:
+                return reply
+        self.stop()
+        raise StudentError("the call did not come back (it hung or the process died)")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+class Remote:
+    """Stands in for a student's function inside a check: calls it in the
+    StudentProcess and returns plain data."""
+
+    def __init__(self, name, process, module):
+        self.__name__ = name
+        self.process, self.module = process, module
+
+    def call(self, args, kwargs, names):
+        reply = self.process.request({
+            "function": self.__name__, "module": self.module,
+            "args": wire.encode(list(args)), "kwargs": wire.encode(dict(kwargs)),
+            "names": {k: list(v) for k, v in names.items()}})
+        if not reply.get("ok"):
+            raise StudentError(str(reply.get("error", "it failed")), bool(reply.get("unfinished")))
+        try:
+            result = wire.decode(reply["result"])
+            after = wire.decode(reply["args"])
+        except (KeyError, ValueError, TypeError):
+            raise StudentError("it sent back something that is not a value") from None
+        for original, changed in zip(args, after):
+            if isinstance(original, dict) and isinstance(changed, dict):
+                original.clear()
+                original.update(changed)  # so a check sees what the call did to its inputs
+        return result
+
+
+class TrustedRegrade(NbGraderPreprocessor):
+    """Run every test cell's hidden checks again in a trusted process (see
+    the module doc); put this right after the execute step."""
+
+    enabled = Bool(True, help="Regrade hidden tests outside the student's kernel").tag(config=True)
+    skip_cells = List(
+        [], help="grade_ids of locked cells not needed to grade (figures only)").tag(config=True)
+    timeout = Integer(30, help="Seconds for one cell or one call").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        if not self.enabled:
+            return nb, resources
+        tests = [(index, cell, hidden_calls(cell.source)) for index, cell in enumerate(nb.cells)
+                 if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
+        tests = [t for t in tests if t[2]]
+        if not tests:
+            return nb, resources
+        events = resources.setdefault("gradekit", {}).setdefault("events", [])
+        dead = set(resources["gradekit"].get("dead_cells", []))
+        test_indices = {index for index, _, _ in tests}
+        cells = [[i, c.source] for i, c in enumerate(nb.cells)
+                 if c.cell_type == "code" and i not in test_indices and i not in dead
+                 and c.metadata.get("nbgrader", {}).get("grade_id") not in self.skip_cells]
+        guarded = self.config.get("GuardedExecute", {})
+        with tempfile.TemporaryDirectory(prefix="gradekit-trusted-") as scratch:
+            os.chmod(scratch, 0o755)
+            modules = sorted({module for _, _, calls in tests for module, _, _ in calls})
+            student = StudentProcess(
+                cells, modules, resources["metadata"]["path"], self.timeout,
+                use_sandbox=guarded.get("sandbox", True),
+                memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"),
+                scratch=scratch)
+            try:
+                student.start()
+                for index, cell, calls in tests:
+                    message = self._check(student, calls)
+                    passed_in_notebook = not any(
+                        o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+                        for o in cell.outputs)
+                    if message is not None and passed_in_notebook:
+                        cell.outputs.append(new_output(
+                            "error", ename="AssertionError", evalue=message,
+                            traceback=[f"AssertionError: {message}"]))
+                        events.append({"event": "trusted regrade overruled the notebook",
+                                       "cell": cell.metadata["nbgrader"]["grade_id"],
+                                       "message": message})
+            finally:
+                student.stop()
+        return nb, resources
+
+    @staticmethod
+    def _check(student, calls):
+        """None if every check passes, else the first failure's message."""
+        for module_name, check_name, function_name in calls:
+            check = getattr(importlib.import_module(module_name), check_name)
+            try:
+                check(Remote(function_name, student, module_name))
+            except AssertionError as failure:
+                return str(failure)
+        return None
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

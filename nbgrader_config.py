@@ -13,6 +13,7 @@ from nbgrader.preprocessors import (
 
 from gradekit.execute import GuardedExecute
 from gradekit.sanitize import HideTestCode, StripExecutionMetadata
+from gradekit.status import RecordStatus, StatusCsvExportPlugin, intake
 from gradekit.trusted import TrustedRegrade
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
@@ -73,6 +74,7 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    RecordStatus,             # crashes, hangs, overrules: into grading_status/
 ]
 c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
 c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
@@ -84,3 +86,11 @@ c.TrustedRegrade.skip_cells = ["epsilon_plot"]
 # Feedback shows each test's one-line purpose, points and message, but not
 # the test code (nbgrader's own feedback shows the hidden tests).
 c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, CSSHTMLHeaderPreprocessor]
+
+# Every submission gets a status. Before grading, its files are checked: a
+# damaged notebook fails with that reason, a single misnamed one (say
+# "Gradient_Checking (1).ipynb") is graded under the right name with a
+# warning, extra files are noted. `nbgrader export` adds a status column and
+# a row for every submission nbgrader could not grade (gradekit.status).
+c.Autograde.pre_convert_hook = intake
+c.ExportApp.plugin_class = StatusCsvExportPlugin

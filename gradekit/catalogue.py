@@ -136,6 +136,7 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
         course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force", *nbgrader_args,
                         check=not stock)
         course.nbgrader(root, "generate_feedback", course.ASSIGNMENT, "--force", check=False)
+        course.nbgrader(root, "export", check=False)
         columns, rows = report.grade_table(f"sqlite:///{root / 'gradebook.db'}", course.ASSIGNMENT)
         earned = {row["student"]: row["scores"] for row in rows}
         outcomes = []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import course, report, submissions
+from . import course, report, status, submissions
 
 
 COURSE_FILES = ("source", "release", "demo", "nbgrader_config.py")
@@ -68,6 +68,7 @@ def run(root=course.ROOT, demo_folder=None, echo=print):
     for student in students:
         for step in ("submitted", "autograded", "feedback"):
             shutil.rmtree(root / step / student.name, ignore_errors=True)
+        status.status_path(root, course.ASSIGNMENT, student.name).unlink(missing_ok=True)
         submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, student)
 
     echo("Autograding (nbgrader autograde) ...")

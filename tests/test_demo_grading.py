@@ -38,7 +38,7 @@ def test_complete_scores_full_marks_empty_scores_zero_partly_wrong_in_between(de
     assert totals == {"complete": 20, "empty": 0, "partly_wrong": 5}
 
 
-@pytest.mark.parametrize("step", ["submitted", "autograded", "feedback"])
+@pytest.mark.parametrize("step", ["submitted", "autograded", "feedback", "grading_status"])
 def test_committed_demo_results_are_what_the_demo_job_makes(demo_run, step):
     root, _, _ = demo_run
     stale = differing_files(ROOT / step, root / step)

@@ -218,3 +218,16 @@ def test_tests_that_a_student_cell_neutered_are_graded_again_out_of_its_reach(
     events = json.loads((autograded(hardened, name)).read_text())
     assert any(o.get("evalue") for c in events["cells"] for o in c.get("outputs", [])
                if o.get("ename") == "AssertionError")
+
+
+def test_the_grade_export_says_what_happened_to_each_submission(hardened):
+    import csv
+    with open(hardened["root"] / "grades.csv") as handle:
+        status = {row["student_id"]: row["status"] for row in csv.DictReader(handle)}
+    assert status["aaa_bystander"] == "graded"
+    assert status["broken_dies_midway"].startswith("graded with warnings: while grading, kernel died")
+    assert "exited with status 3" in status["broken_dies_midway"]
+    assert "kernel stuck" in status["broken_ignores_interrupts"]
+    assert "trusted regrade overruled the notebook in cell test_forward_propagation" in \
+        status["hostile_swallows_errors"]
+    assert "output truncated" in status["broken_floods_output"]

@@ -1,0 +1,163 @@
+"""What happened to each submission, kept beside the gradebook.
+
+Every submission ends up with a status in the grade export: ``graded``,
+``graded with warnings: ...`` or ``failed: ...``; a failed submission is
+never shown as a plain 0. The record of one submission lives in
+``grading_status/<assignment>/<student>.json`` under the course root:
+
+* ``intake`` (nbgrader's pre-convert hook, before anything runs) checks the
+  submitted files: a notebook that is not valid JSON fails with that
+  reason; a single notebook under another name (``Gradient_Checking
+  (1).ipynb``, as browsers save a second download) is graded under the
+  expected name, with a warning, its original left where it was; extra
+  files are noted;
+* ``RecordStatus`` (the last autograde step) adds what happened while
+  grading: kernels that died, cells that hung, truncated output, tests the
+  trusted regrade overruled;
+* ``StatusCsvExportPlugin`` (``nbgrader export``) writes nbgrader's usual
+  CSV with a ``status`` column, and a row for every submitted folder that
+  nbgrader could not grade at all.
+"""
+
+import csv
+import glob
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+STATUS_FOLDER = "grading_status"
+
+
+def status_path(root, assignment, student):
+    return Path(root) / STATUS_FOLDER / assignment / f"{student}.json"
+
+
+def load(root, assignment, student):
+    path = status_path(root, assignment, student)
+    if path.exists():
+        return json.loads(path.read_text())
+    return {"student": student, "problems": [], "warnings": []}
+
+
+def save(root, assignment, student, record):
+    path = status_path(root, assignment, student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+def _readable(path):
+    try:
+        nbformat.read(path, as_version=4)
+        return True
+    except Exception:  # not JSON, not a notebook, unreadable: all the same to a student
+        return False
+
+
+def intake(assignment=None, student=None, notebooks=None, **ignored):
+    """nbgrader pre-convert hook: check one submission's files (see the
+    module doc). ``notebooks`` is nbgrader's own list of the paths it is
+    about to grade; it is corrected in place."""
+    if not notebooks:
+        return
+    folder = Path(notebooks[0]).parent
+    assignment_id, student_id = folder.name, folder.parent.name
+    root = folder.parent.parent.parent
+    expected = sorted(p.stem for p in (root / "release" / assignment_id).glob("*.ipynb"))
+    record = {"student": student_id, "problems": [], "warnings": []}
+    present = {Path(p).stem: p for p in notebooks}
+    strangers = [name for name in present if name not in expected]
+    missing = [name for name in expected if name not in present]
+    if len(missing) == 1 and len(strangers) == 1:
+        stranger, name = strangers[0], missing[0]
+        target = str(folder / f"{name}.ipynb")
+        shutil.copy(present[stranger], target)
+        notebooks[notebooks.index(present[stranger])] = target
+        present[name] = target
+        del present[stranger]
+        record["warnings"].append(f"the notebook was named '{stranger}.ipynb'; it was graded "
+                                  f"as '{name}.ipynb'")
+    else:
+        for stranger in strangers:
+            record["warnings"].append(f"ignored the extra notebook '{stranger}.ipynb'")
+    for name in expected:
+        if name not in present:
+            found = ", ".join(sorted(p.name for p in folder.iterdir())) or "nothing"
+            record["problems"].append(f"no notebook named '{name}.ipynb' was submitted "
+                                      f"(the folder holds: {found})")
+        elif not _readable(present[name]):
+            record["problems"].append(f"'{name}.ipynb' is not a readable notebook (the file "
+                                      "is damaged or not a notebook)")
+            notebooks.remove(present[name])
+    release_files = {p.name for p in (root / "release" / assignment_id).iterdir()}
+    for path in sorted(folder.iterdir()):
+        if path.suffix != ".ipynb" and path.name not in release_files and not path.name.startswith("."):
+            record["warnings"].append(f"ignored the extra file '{path.name}'")
+    save(root, assignment_id, student_id, record)
+
+
+class RecordStatus(NbGraderPreprocessor):
+    """Last autograde step: store the grading events of this submission."""
+
+    def preprocess(self, nb, resources):
+        events = resources.get("gradekit", {}).get("events", [])
+        info = resources["nbgrader"]
+        root = CourseDirectory(config=self.config).root
+        record = load(root, info["assignment"], info["student"])
+        record["events"] = events
+        record["warnings"] = [w for w in record["warnings"] if not w.startswith("while grading")]
+        for event in events:
+            where = f" in cell {event['cell']}" if "cell" in event else ""
+            why = f": {event['why']}" if "why" in event else ""
+            record["warnings"].append(f"while grading, {event['event']}{where}{why}")
+        save(root, info["assignment"], info["student"], record)
+        return nb, resources
+
+
+def status_of(root, assignment, student):
+    """'graded', 'graded with warnings: ...' or 'failed: ...' for one submission."""
+    record = load(root, assignment, student)
+    graded = glob.glob(str(Path(root) / "autograded" / student / assignment / "*.ipynb"))
+    problems = list(record["problems"])
+    if not graded and not problems:
+        submitted = glob.glob(str(Path(root) / "submitted" / student / assignment / "*.ipynb"))
+        problems.append("no notebook was submitted" if not submitted else
+                        "nbgrader could not grade it (see the autograde log)")
+    if problems:
+        return "failed: " + "; ".join(problems)
+    if record["warnings"]:
+        return "graded with warnings: " + "; ".join(record["warnings"])
+    return "graded"
+
+
+class StatusCsvExportPlugin(CsvExportPlugin):
+    """nbgrader's CSV export with a ``status`` column (see the module doc)."""
+
+    def export(self, gradebook):
+        super().export(gradebook)
+        root = CourseDirectory(config=self.config).root
+        path = self.to or "grades.csv"  # nbgrader's own default
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        columns = list(rows[0].keys()) if rows else [
+            "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+            "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+        seen = {(row["assignment"], row["student_id"]) for row in rows}
+        for folder in sorted(glob.glob(os.path.join(root, "submitted", "*", "*"))):
+            student, assignment = Path(folder).parent.name, Path(folder).name
+            if (assignment, student) not in seen:
+                rows.append({**{c: "" for c in columns}, "assignment": assignment,
+                             "student_id": student})
+        for row in rows:
+            submitted = Path(root) / "submitted" / row["student_id"] / row["assignment"]
+            row["status"] = (status_of(root, row["assignment"], row["student_id"])
+                             if submitted.exists() else "no submission")
+        with open(path, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=[*columns, "status"])
+            writer.writeheader()
+            writer.writerows(sorted(rows, key=lambda r: (r["assignment"], r["student_id"])))

@@ -1,0 +1,94 @@
+"""Submissions that arrive damaged or misnamed: each is reported clearly by
+student and reason, a single misnamed notebook is graded with a warning,
+and every submission appears in the grade export with a status."""
+
+import csv
+import shutil
+
+import pytest
+
+from conftest import ROOT, copy_course
+from gradekit import catalogue, course, submissions
+
+FOLDER = ("submitted", "{student}", course.ASSIGNMENT)
+
+
+def build_class(root):
+    """Five students: one as it should be, four as downloads go wrong."""
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    complete = submissions.load(ROOT / "demo" / "complete.py")
+    for student in ("as_it_should_be", "misnamed", "damaged", "extra_file", "no_notebook"):
+        submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, complete, student)
+    folder = lambda student: root.joinpath(*FOLDER).as_posix().format(student=student)  # noqa: E731
+    notebook = f"{course.NOTEBOOK}.ipynb"
+    shutil.move(f"{folder('misnamed')}/{notebook}", f"{folder('misnamed')}/{course.NOTEBOOK} (1).ipynb")
+    with open(f"{folder('damaged')}/{notebook}", "w") as handle:
+        handle.write('{"cells": [ this is not JSON')
+    with open(f"{folder('extra_file')}/my notes.txt", "w") as handle:
+        handle.write("remember to check epsilon")
+    shutil.os.remove(f"{folder('no_notebook')}/{notebook}")
+
+
+def grade(tmp_path_factory, stock):
+    root = copy_course(tmp_path_factory.mktemp("stock" if stock else "ours") / "course")
+    if stock:
+        with open(root / "nbgrader_config.py", "a") as config:
+            config.write(catalogue.STOCK_AUTOGRADE)
+            config.write("\nc.Autograde.pre_convert_hook = None\n"
+                         "from nbgrader.plugins import CsvExportPlugin\n"
+                         "c.ExportApp.plugin_class = CsvExportPlugin\n")
+    build_class(root)
+    course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force", check=False)
+    course.nbgrader(root, "export", check=False)
+    with open(root / "grades.csv") as handle:
+        return root, {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def ours(tmp_path_factory):
+    return grade(tmp_path_factory, stock=False)
+
+
+@pytest.fixture(scope="module")
+def stock(tmp_path_factory):
+    return grade(tmp_path_factory, stock=True)
+
+
+def test_a_complete_submission_is_simply_graded(ours):
+    _, rows = ours
+    assert rows["as_it_should_be"]["score"] == "20.0" and rows["as_it_should_be"]["status"] == "graded"
+
+
+def test_a_single_misnamed_notebook_is_graded_with_a_warning_not_scored_zero(ours, stock):
+    root, rows = ours
+    assert rows["misnamed"]["score"] == "20.0"
+    assert rows["misnamed"]["status"].startswith("graded with warnings: the notebook was named "
+                                                 "'Gradient_Checking (1).ipynb'")
+    original = root.joinpath(*FOLDER).as_posix().format(student="misnamed")
+    assert (root / original / "Gradient_Checking (1).ipynb").exists()  # nothing lost
+    assert stock[1]["misnamed"]["score"] == "0.0"  # stock: silently 0
+
+
+def test_a_damaged_notebook_fails_with_its_reason_and_is_never_a_plain_zero(ours, stock):
+    _, rows = ours
+    assert rows["damaged"]["status"].startswith("failed: 'Gradient_Checking.ipynb' is not a "
+                                                "readable notebook")
+    assert "status" not in stock[1].get("damaged", {})  # stock: a bare 0, or no row at all
+
+
+def test_extra_files_are_noted(ours):
+    _, rows = ours
+    assert rows["extra_file"]["score"] == "20.0"
+    assert "ignored the extra file 'my notes.txt'" in rows["extra_file"]["status"]
+
+
+def test_a_folder_without_a_notebook_is_in_the_export_as_failed(ours, stock):
+    _, rows = ours
+    assert rows["no_notebook"]["status"] == "failed: no notebook was submitted"
+    assert "no_notebook" not in stock[1]  # stock: the student simply is not there
+
+
+def test_every_submitted_folder_has_exactly_one_row_with_a_status(ours):
+    root, rows = ours
+    folders = sorted(p.name for p in (root / "submitted").iterdir())
+    assert sorted(rows) == folders and all(row["status"] for row in rows.values())

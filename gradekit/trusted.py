@@ -140,13 +140,18 @@ class StudentProcess:
         self.skipped = set()
 
     def start(self):
-        """Start it; a cell that kills or hangs it is left out and it starts again."""
+        """Start it; a cell that kills or hangs it is left out and it starts
+        again. Raises RuntimeError if it cannot start at all (then grading of
+        this submission fails, loudly, rather than go unchecked)."""
         while True:
             self._launch([c for c in self.cells if c[0] not in self.skipped])
             culprit = self._wait_until_ready()
             if culprit is None:
                 return
             self.stop()
+            if culprit == -1 or culprit in self.skipped:
+                raise RuntimeError("the trusted regrade could not start the process that runs "
+                                   "the student's code")
             self.skipped.add(culprit)
 
     def _launch(self, cells):
@@ -195,7 +200,7 @@ class StudentProcess:
         """None when ready; else the index of the cell that it died or hung in."""
         current = None
         while True:
-            message = self._read(self.timeout + 10)
+            message = self._read(self.timeout + 3)
             if message is None:
                 return current if current is not None else -1
             if "cell" in message:
@@ -204,14 +209,20 @@ class StudentProcess:
                 return None
 
     def request(self, payload):
-        """Send one call; returns its reply dict, or raises StudentError."""
+        """Send one call; returns its reply dict, or raises StudentError.
+
+        A call that hangs or kills the process fails; the process is started
+        again for the next call, so one bad function costs only its own
+        checks."""
+        if self.process.poll() is not None:
+            self.start()
         payload = dict(payload, id=secrets.token_hex(8))
         try:
             self.process.stdin.write((json.dumps(payload) + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise StudentError("the process running your code had stopped") from None
-        deadline = time.monotonic() + self.timeout + 10
+        deadline = time.monotonic() + self.timeout + 3
         while time.monotonic() < deadline:
             reply = self._read(max(0.1, deadline - time.monotonic()))
             if reply is None:

@@ -19,7 +19,7 @@ from gradekit import catalogue, course
 
 HOSTILE = ROOT / "tests" / "hostile"
 BASELINE = ROOT / "demo" / "complete.py"
-FAST = ("--Execute.timeout=5", "--GuardedExecute.notebook_timeout=120")
+FAST = ("--Execute.timeout=5", "--GuardedExecute.notebook_timeout=150", "--TrustedRegrade.timeout=3")
 LISTENER_PORT = 47963  # the port hostile_phones_home.py tries to reach
 
 
@@ -231,3 +231,11 @@ def test_the_grade_export_says_what_happened_to_each_submission(hardened):
     assert "trusted regrade overruled the notebook in cell test_forward_propagation" in \
         status["hostile_swallows_errors"]
     assert "output truncated" in status["broken_floods_output"]
+
+
+def test_a_trusted_regrade_process_that_cannot_start_is_an_error_not_a_pass(tmp_path):
+    from gradekit.trusted import StudentProcess
+    process = StudentProcess([], ["no.such.module"], tmp_path, 3, use_sandbox=False,
+                             scratch=str(tmp_path))
+    with pytest.raises(RuntimeError, match="could not start"):
+        process.start()

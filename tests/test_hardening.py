@@ -239,3 +239,26 @@ def test_a_trusted_regrade_process_that_cannot_start_is_an_error_not_a_pass(tmp_
                              scratch=str(tmp_path))
     with pytest.raises(RuntimeError, match="could not start"):
         process.start()
+
+
+def test_one_submission_cannot_take_more_than_its_time_budget(tmp_path_factory):
+    """Six looping cells at a 4 s cell timeout: stock nbgrader waits out all
+    of them; with a 10 s notebook budget ours stops and marks the rest as
+    not run (the status says so)."""
+    import csv
+    folder = HOSTILE / "budget"
+    ran = {}
+    for stock in (False, True):
+        workdir = tmp_path_factory.mktemp("budget-stock" if stock else "budget")
+        catalogue.run(folder, BASELINE, workdir=workdir, echo=lambda *a: None, stock=stock,
+                      nbgrader_args=("--Execute.timeout=4", "--GuardedExecute.notebook_timeout=10",
+                                     "--TrustedRegrade.timeout=3"))
+        cells = json.loads(autograded({"root": workdir / "course"},
+                                      "broken_loops_everywhere").read_text())["cells"]
+        ran[stock] = [o.get("ename") for c in cells for o in c.get("outputs", [])]
+        if not stock:
+            with open(workdir / "course" / "grades.csv") as handle:
+                status = next(csv.DictReader(handle))["status"]
+            assert "not run" in status
+    assert "NotRun" in ran[False] and ran[False].count("CellTimeoutError") < 6
+    assert "NotRun" not in ran[True] and ran[True].count("CellTimeoutError") >= 6

@@ -84,9 +84,12 @@ def command(argv, workdir, runtime_dir, memory_limit=DEFAULT_MEMORY_LIMIT,
         "LANG": "C.UTF-8",
     }
     environment.update(env or {})
+    # The private /tmp comes first: mounted later, it would hide every bind
+    # below it (a course, or its .venv, that lives under /tmp).
     cmd = [BWRAP, "--unshare-all", "--unshare-user",
            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
            "--die-with-parent", "--new-session", "--clearenv",
+           "--tmpfs", "/tmp", "--dir", "/tmp/home",
            "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         target = os.path.join("/", name)
@@ -98,8 +101,7 @@ def command(argv, workdir, runtime_dir, memory_limit=DEFAULT_MEMORY_LIMIT,
         cmd += ["--ro-bind", path, path]
     for path in read_only_paths():
         cmd += ["--ro-bind", path, path]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-            "--dir", "/tmp/home", "--ro-bind", str(workdir), str(workdir)]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind", str(workdir), str(workdir)]
     if runtime_dir:
         cmd += ["--bind", str(runtime_dir), str(runtime_dir)]
     cmd += ["--chdir", str(workdir)]

@@ -1,0 +1,51 @@
+"""The sandbox command itself, run for real."""
+
+import subprocess
+import sys
+
+from gradekit import sandbox
+
+
+def run_inside(code, workdir):
+    cmd = sandbox.command([sys.executable, "-c", code], str(workdir), None)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+def test_an_environment_under_tmp_is_still_visible_inside(tmp_path, monkeypatch):
+    """The private /tmp is mounted before the binds: mounted after them, it
+    hid a .venv that lived under /tmp (as in a fresh clone there)."""
+    environment = tmp_path / "venv"
+    environment.mkdir()
+    (environment / "marker.txt").write_text("here")
+    work = tmp_path / "work"
+    work.mkdir()
+    paths = sandbox.read_only_paths()
+    monkeypatch.setattr(sandbox, "read_only_paths", lambda: [*paths, str(environment)])
+    result = run_inside(f"print(open({str(environment / 'marker.txt')!r}).read())", work)
+    assert result.returncode == 0 and result.stdout.strip() == "here", result.stderr
+
+
+def test_inside_there_is_no_network_no_course_and_no_write_access(tmp_path):
+    code = """
+import os, socket
+print(os.getuid())
+print(os.path.exists('/work') and sorted(os.listdir('/work')))
+try:
+    socket.create_connection(('8.8.8.8', 53), timeout=2); print('network')
+except OSError:
+    print('no network')
+try:
+    open('written.txt', 'w'); print('wrote')
+except OSError:
+    print('read-only')
+"""
+    result = run_inside(code, tmp_path)
+    uid, work, network, write = result.stdout.split("\n")[:4]
+    assert uid == "65534" and network == "no network" and write == "read-only"
+    assert "source" not in work and "gradebook.db" not in work
+
+
+def test_a_memory_bomb_is_a_memory_error(tmp_path):
+    result = run_inside("import numpy\ntry:\n    numpy.ones(4 * 10**8)\nexcept MemoryError:\n"
+                        "    print('MemoryError')", tmp_path)
+    assert result.stdout.strip() == "MemoryError"

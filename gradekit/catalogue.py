@@ -5,11 +5,10 @@ Every catalogue file (see gradekit.submissions for the format) changes one
 or more answer cells of a correct baseline submission; cells it leaves out
 keep the baseline's answer. Besides ``EXPECTED`` (points that each named
 test cell must earn; all other cells must earn full marks) a file may give
-``MESSAGE``: for a test cell, a regular expression that its failure message
+``MESSAGE`` (read by gradekit.submissions): for a test cell, a regular expression that its failure message
 must match, in the autograded notebook and in the student's feedback.
 """
 
-import ast
 import dataclasses
 import html
 import re
@@ -61,15 +60,6 @@ class Outcome:
             elif not re.search(pattern, self.feedback):
                 found.append(f"{cell}: the feedback does not show a message matching {pattern!r}")
         return found
-
-
-def wanted_messages(path):
-    """The MESSAGE dict of a catalogue file ({} when it has none)."""
-    module = ast.parse(Path(path).read_text(encoding="utf-8").split("\n# %% [")[0])
-    for node in module.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["MESSAGE"]:
-            return ast.literal_eval(node.value)
-    return {}
 
 
 def failure_message(cell):
@@ -158,7 +148,7 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
                 name=entry.name, description=entry.description,
                 expected={c: entry.expected.get(c, full[c]) for c in columns},
                 earned=earned.get(entry.name, {}), messages=messages,
-                wanted_messages=wanted_messages(Path(folder) / f"{entry.name}.py"),
+                wanted_messages=entry.messages,
                 feedback=_text_of_html(page), full=full))
     return outcomes
 

@@ -51,6 +51,7 @@ class Submission:
     tags -- dict grade_id -> list of cell tags the student set
     delete -- list of grade_ids of cells the student deleted
     extra -- dict grade_id -> source of a cell the student added after it
+    messages -- dict test grade_id -> regex its failure message must match
     """
 
     name: str
@@ -60,6 +61,7 @@ class Submission:
     tags: dict = dataclasses.field(default_factory=dict)
     delete: list = dataclasses.field(default_factory=list)
     extra: dict = dataclasses.field(default_factory=dict)
+    messages: dict = dataclasses.field(default_factory=dict)
 
 
 def parse(text, name):
@@ -75,7 +77,7 @@ def parse(text, name):
     constants = {}
     for node in module.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA"):
+                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA", "MESSAGE"):
             constants[node.targets[0].id] = ast.literal_eval(node.value)
     cells = {}
     for k, start in enumerate(starts):
@@ -86,7 +88,8 @@ def parse(text, name):
         cells[grade_id] = "\n".join(lines[start + 1:stop]).strip("\n")
     return Submission(name, description[0] if description else "", cells,
                       constants.get("EXPECTED", {}), constants.get("TAGS", {}),
-                      constants.get("DELETE", []), constants.get("EXTRA", {}))
+                      constants.get("DELETE", []), constants.get("EXTRA", {}),
+                      constants.get("MESSAGE", {}))
 
 
 def load(path):

@@ -81,7 +81,7 @@ def serve(spec_path):
     trusted = {}
     for name in spec["modules"]:
         module = importlib.import_module(name)
-        trusted[name] = (module.resolve, module._has_placeholders)
+        trusted[name] = (module.resolve, module._has_placeholders, module._bound)
     encode, decode = wire.encode, wire.decode
     namespace = {"__name__": "__main__"}
     sys.path.insert(0, os.getcwd())
@@ -107,22 +107,20 @@ def _answer(request, namespace, timeout, trusted, encode, decode):
         reply.update(ok=False, error=f"NameError: {request['function']} is not defined",
                      unfinished=False)
         return reply
-    resolve, has_placeholders = trusted[request["module"]]
+    resolve, has_placeholders, bound = trusted[request["module"]]
     args = decode(request["args"])
     kwargs = decode(request["kwargs"])
-    bound = resolve({k: tuple(v) for k, v in request["names"].items()})
-    saved = {name: function.__globals__.get(name) for name in bound}
-    function.__globals__.update(bound)
+    names = resolve({k: tuple(v) for k, v in request["names"].items()})
     signal.alarm(timeout)
     try:
-        result = function(*args, **kwargs)
+        with bound(function, names):
+            result = function(*args, **kwargs)
         reply.update(ok=True, result=encode(result), args=encode(list(args)))
     except BaseException as error:
         reply.update(ok=False, error=f"{type(error).__name__}: {error}",
                      unfinished=has_placeholders(function))
     finally:
         signal.alarm(0)
-        function.__globals__.update(saved)
     return reply
 
 

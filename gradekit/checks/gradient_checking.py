@@ -122,9 +122,8 @@ def _bound(function, names):
 
 def _call(function, args, kwargs=None, names=None):
     """Call the student's function with ``names`` (name -> substitute spec)
-    bound in its globals, quietly (no warnings on stderr, which would cost
-    the whole cell its points), turning its exceptions into failures that
-    say which call broke.
+    bound in its globals, turning its exceptions into failures that say which
+    call broke. (Warnings are silenced by ``_quiet`` around every check.)
 
     ``function`` is either the function itself (in the student's kernel) or
     an object with a ``call(args, kwargs, names)`` method that runs it
@@ -136,9 +135,7 @@ def _call(function, args, kwargs=None, names=None):
     try:
         if hasattr(function, "call"):
             return function.call(args, kwargs, names)
-        with _bound(function, resolve(names)), warnings.catch_warnings(), \
-                np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with _bound(function, resolve(names)):
             try:
                 return function(*args, **kwargs)
             except Exception as error:  # the student's bug, reported as a failure

@@ -14,7 +14,7 @@ from nbgrader.preprocessors import (
 from gradekit.execute import GuardedExecute
 from gradekit.sanitize import HideTestCode, StripExecutionMetadata
 from gradekit.status import RecordStatus, StatusCsvExportPlugin, intake
-from gradekit.trusted import TrustedRegrade
+from gradekit.trusted import StartTrustedRegrade, TrustedRegrade
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 from gradekit.stubs import StubSolutions
@@ -66,6 +66,7 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
+    StartTrustedRegrade,      # runs the notebook's code in a second sandbox meanwhile
     GuardedExecute,
     TrustedRegrade,           # hidden tests again, out of the student's reach
     IgnorePattern,
@@ -79,9 +80,12 @@ c.Autograde.autograde_preprocessors = [
 c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
 c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
 c.GuardedExecute.notebook_timeout = 300         # seconds per notebook in all
-# The trusted regrade runs the notebook's code cells again (not the tests);
-# the cell that only draws the epsilon figure is not needed for that.
-c.TrustedRegrade.skip_cells = ["epsilon_plot"]
+# The locked cell that only draws the epsilon figure is not run while
+# grading: no test needs it, and drawing is a third of a notebook's time.
+# (Its grade_id must name a locked cell, whose code the student cannot change.)
+FIGURE_CELLS = ["epsilon_plot"]
+c.GuardedExecute.skip_cells = FIGURE_CELLS
+c.TrustedRegrade.skip_cells = FIGURE_CELLS
 
 # Feedback shows each test's one-line purpose, points and message, but not
 # the test code (nbgrader's own feedback shows the hidden tests).

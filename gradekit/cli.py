@@ -4,6 +4,8 @@ Commands:
   demo      regenerate the release and the demo class's graded results, and
             print the grade table (the instructor's main job)
   release   regenerate release/ from source/
+  grade     grading day: autograde every submission in parallel (all cores,
+            or a Dask cluster), write feedback and grades.csv, print a summary
   catalogue grade every submission in tests/submissions/ with nbgrader and
             print variant, expected and earned points, and message
 """
@@ -11,10 +13,15 @@ Commands:
 import argparse
 import sys
 
-from . import catalogue, course, demo
+from . import catalogue, course, demo, grading
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
 BASELINE = course.ROOT / "demo" / "complete.py"
+
+
+def grading_default_pattern():
+    from .collect import DEFAULT_PATTERN
+    return DEFAULT_PATTERN.replace("%", "%%")
 
 
 def main(argv=None):
@@ -23,6 +30,27 @@ def main(argv=None):
     commands.add_parser("demo", help="regenerate the release and the demo class's results")
     commands.add_parser("release", help="regenerate release/ from source/")
     commands.add_parser("catalogue", help="grade the accuracy catalogue and print its table")
+    grade = commands.add_parser(
+        "grade", help="autograde the class in parallel, then feedback and grades.csv",
+        description="Autograde every submission in submitted/ in parallel, write every score "
+                    "into the gradebook, generate feedback, export grades.csv and print a "
+                    "summary. Run it again after an interruption: it resumes.")
+    grade.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="grade on this existing Dask cluster instead of this machine")
+    grade.add_argument("--db", metavar="URL",
+                       help="the gradebook's database URL, e.g. postgresql://user@host/gradebook "
+                            "(default: sqlite:///gradebook.db in the course folder)")
+    grade.add_argument("--zip", metavar="ARCHIVE",
+                       help="first collect submissions from this LMS download (a .zip of "
+                            "<student>_<anything>.ipynb files, or a folder of them)")
+    grade.add_argument("--pattern", metavar="REGEX",
+                       help="file-name pattern for --zip, with groups student_id and file_id "
+                            f"(default: {grading_default_pattern()})")
+    grade.add_argument("--no-feedback", action="store_true", help="do not generate feedback")
+    grade.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
+                       help="the course folder (default: this repository)")
+    grade.add_argument("--assignment", default=course.ASSIGNMENT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
@@ -30,6 +58,11 @@ def main(argv=None):
         elif args.command == "release":
             course.nbgrader(course.ROOT, "generate_assignment", course.ASSIGNMENT, "--force")
             print(f"release/{course.ASSIGNMENT} regenerated")
+        elif args.command == "grade":
+            report = grading.run(args.course, args.assignment, workers=args.workers,
+                                 scheduler=args.scheduler, db_url=args.db, archive=args.zip,
+                                 pattern=args.pattern, feedback=not args.no_feedback)
+            return 130 if report.interrupted else 0
         elif args.command == "catalogue":
             outcomes = catalogue.run(CATALOGUE, BASELINE)
             print(catalogue.format_table(outcomes))

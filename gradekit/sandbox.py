@@ -131,6 +131,17 @@ def check_available():
             "rather than run student code unsandboxed; see README, 'Sandbox'.")
 
 
+_AVAILABLE = False
+
+
+def ensure_available():
+    """check_available, once per process (its answer does not change)."""
+    global _AVAILABLE
+    if not _AVAILABLE:
+        check_available()
+        _AVAILABLE = True
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox (see module doc).
 
@@ -158,6 +169,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         workdir = kw.pop("cwd", None) or os.getcwd()
         cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit)
         kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        # what the kernel prints on its own (start-up notes) is noise to a grader
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         return cmd, kw
 
     async def _async_cleanup_resources(self, restart=False):

@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -127,23 +128,33 @@ def _answer(request, namespace, timeout, trusted, encode, decode):
 # ------------------------------------------------------------ grader side
 
 class StudentProcess:
-    """The sandboxed process that runs one notebook's cells (see serve)."""
+    """The sandboxed process that runs one notebook's cells (see serve).
+
+    ``launch`` starts it and returns at once, so it can run the cells while
+    the notebook's kernel runs them too; ``wait_until_ready`` then waits for
+    it. ``close`` stops it and removes its scratch folder."""
 
     def __init__(self, cells, modules, workdir, timeout, use_sandbox=True, memory_limit=None,
-                 cpu_limit=None, scratch=None):
+                 cpu_limit=None):
         self.cells, self.modules, self.workdir, self.timeout = cells, modules, str(workdir), timeout
         self.use_sandbox, self.memory_limit, self.cpu_limit = use_sandbox, memory_limit, cpu_limit
-        self.scratch = scratch
+        self.scratch = tempfile.mkdtemp(prefix="gradekit-trusted-")
+        os.chmod(self.scratch, 0o755)
         self.process = None
         self.skipped = set()
 
-    def start(self):
-        """Start it; a cell that kills or hangs it is left out and it starts
-        again. Raises RuntimeError if it cannot start at all (then grading of
-        this submission fails, loudly, rather than go unchecked)."""
+    def launch(self):
+        self._launch([c for c in self.cells if c[0] not in self.skipped])
+
+    def wait_until_ready(self):
+        """Wait until it has run the cells; a cell that kills or hangs it is
+        left out and it starts again. Raises RuntimeError if it cannot start
+        at all (then grading of this submission fails, loudly, rather than
+        go unchecked)."""
+        if self.process is None:
+            self.launch()
         while True:
-            self._launch([c for c in self.cells if c[0] not in self.skipped])
-            culprit = self._wait_until_ready()
+            culprit = self._wait_for_cells()
             if culprit is None:
                 return
             self.stop()
@@ -151,6 +162,12 @@ class StudentProcess:
                 raise RuntimeError("the trusted regrade could not start the process that runs "
                                    "the student's code")
             self.skipped.add(culprit)
+            self.launch()
+
+    def start(self):
+        """Launch it and wait until it is ready."""
+        self.launch()
+        self.wait_until_ready()
 
     def _launch(self, cells):
         spec = os.path.join(self.scratch, "spec.json")
@@ -158,6 +175,7 @@ class StudentProcess:
             json.dump({"cells": cells, "modules": self.modules, "timeout": self.timeout}, handle)
         argv = [sys.executable, "-m", "gradekit.trusted", spec]
         if self.use_sandbox:
+            sandbox.ensure_available()
             argv = sandbox.command(argv, self.workdir, self.scratch,
                                    self.memory_limit or sandbox.DEFAULT_MEMORY_LIMIT,
                                    self.cpu_limit or sandbox.DEFAULT_CPU_LIMIT,
@@ -194,7 +212,7 @@ class StudentProcess:
         except ValueError:
             return {"garbled": line[:200].decode(errors="replace")}
 
-    def _wait_until_ready(self):
+    def _wait_for_cells(self):
         """None when ready; else the index of the cell that it died or hung in."""
         current = None
         while True:
@@ -235,6 +253,10 @@ class StudentProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
 
 class Remote:
     """Stands in for a student's function inside a check: calls it in the
@@ -265,52 +287,65 @@ class Remote:
 
 class TrustedRegrade(NbGraderPreprocessor):
     """Run every test cell's hidden checks again in a trusted process (see
-    the module doc); put this right after the execute step."""
+    the module doc); put this right after the execute step, and
+    ``StartTrustedRegrade`` right before it."""
 
     enabled = Bool(True, help="Regrade hidden tests outside the student's kernel").tag(config=True)
     skip_cells = List(
         [], help="grade_ids of locked cells not needed to grade (figures only)").tag(config=True)
     timeout = Integer(30, help="Seconds for one cell or one call").tag(config=True)
 
-    def preprocess(self, nb, resources):
-        if not self.enabled:
-            return nb, resources
+    @staticmethod
+    def _tests(nb):
+        """(index, cell, hidden calls) of each test cell that has hidden checks."""
         tests = [(index, cell, hidden_calls(cell.source)) for index, cell in enumerate(nb.cells)
                  if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
-        tests = [t for t in tests if t[2]]
-        if not tests:
-            return nb, resources
-        events = resources.setdefault("gradekit", {}).setdefault("events", [])
-        dead = set(resources["gradekit"].get("dead_cells", []))
+        return [t for t in tests if t[2]]
+
+    def _student_process(self, nb, resources, tests, leave_out=()):
+        """A StudentProcess, launched, for the notebook's code cells other
+        than the tests, the skipped cells and ``leave_out`` (indices)."""
         test_indices = {index for index, _, _ in tests}
         cells = [[i, c.source] for i, c in enumerate(nb.cells)
-                 if c.cell_type == "code" and i not in test_indices and i not in dead
+                 if c.cell_type == "code" and i not in test_indices and i not in leave_out
                  and c.metadata.get("nbgrader", {}).get("grade_id") not in self.skip_cells]
         guarded = self.config.get("GuardedExecute", {})
-        with tempfile.TemporaryDirectory(prefix="gradekit-trusted-") as scratch:
-            os.chmod(scratch, 0o755)
-            modules = sorted({module for _, _, calls in tests for module, _, _ in calls})
-            student = StudentProcess(
-                cells, modules, resources["metadata"]["path"], self.timeout,
-                use_sandbox=guarded.get("sandbox", True),
-                memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"),
-                scratch=scratch)
-            try:
-                student.start()
-                for index, cell, calls in tests:
-                    message = self._check(student, calls)
-                    passed_in_notebook = not any(
-                        o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-                        for o in cell.outputs)
-                    if message is not None and passed_in_notebook:
-                        cell.outputs.append(new_output(
-                            "error", ename="AssertionError", evalue=message,
-                            traceback=[f"AssertionError: {message}"]))
-                        events.append({"event": "trusted regrade overruled the notebook",
-                                       "cell": cell.metadata["nbgrader"]["grade_id"],
-                                       "message": message})
-            finally:
-                student.stop()
+        student = StudentProcess(
+            cells, sorted({module for _, _, calls in tests for module, _, _ in calls}),
+            resources["metadata"]["path"], self.timeout,
+            use_sandbox=guarded.get("sandbox", True),
+            memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"))
+        student.launch()
+        return student
+
+    def preprocess(self, nb, resources):
+        gradekit = resources.setdefault("gradekit", {})
+        student = gradekit.pop("trusted_process", None)
+        tests = self._tests(nb) if self.enabled else []
+        if not tests:
+            if student is not None:
+                student.close()
+            return nb, resources
+        events = gradekit.setdefault("events", [])
+        if student is None:
+            # not started early: leave out the cells that killed or hung the kernel
+            student = self._student_process(nb, resources, tests, gradekit.get("dead_cells", []))
+        try:
+            student.wait_until_ready()
+            for index, cell, calls in tests:
+                message = self._check(student, calls)
+                passed_in_notebook = not any(
+                    o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+                    for o in cell.outputs)
+                if message is not None and passed_in_notebook:
+                    cell.outputs.append(new_output(
+                        "error", ename="AssertionError", evalue=message,
+                        traceback=[f"AssertionError: {message}"]))
+                    events.append({"event": "trusted regrade overruled the notebook",
+                                   "cell": cell.metadata["nbgrader"]["grade_id"],
+                                   "message": message})
+        finally:
+            student.close()
         return nb, resources
 
     @staticmethod
@@ -323,6 +358,21 @@ class TrustedRegrade(NbGraderPreprocessor):
             except AssertionError as failure:
                 return str(failure)
         return None
+
+
+class StartTrustedRegrade(TrustedRegrade):
+    """Put right before the execute step: starts the trusted process at once,
+    so that it runs the notebook's cells while the kernel does, instead of
+    after it. Takes TrustedRegrade's settings; TrustedRegrade uses the
+    process it started. Cells that kill or hang the process are left out of
+    it by the process's own restarts (see StudentProcess.wait_until_ready)."""
+
+    def preprocess(self, nb, resources):
+        tests = self._tests(nb) if self.enabled else []
+        if tests:
+            resources.setdefault("gradekit", {})["trusted_process"] = \
+                self._student_process(nb, resources, tests)
+        return nb, resources
 
 
 if __name__ == "__main__":

@@ -235,10 +235,12 @@ def test_the_grade_export_says_what_happened_to_each_submission(hardened):
 
 def test_a_trusted_regrade_process_that_cannot_start_is_an_error_not_a_pass(tmp_path):
     from gradekit.trusted import StudentProcess
-    process = StudentProcess([], ["no.such.module"], tmp_path, 3, use_sandbox=False,
-                             scratch=str(tmp_path))
-    with pytest.raises(RuntimeError, match="could not start"):
-        process.start()
+    process = StudentProcess([], ["no.such.module"], tmp_path, 3, use_sandbox=False)
+    try:
+        with pytest.raises(RuntimeError, match="could not start"):
+            process.start()
+    finally:
+        process.close()
 
 
 def test_one_submission_cannot_take_more_than_its_time_budget(tmp_path_factory):

@@ -1,0 +1,119 @@
+"""How fast a whole class is graded, measured side by side in one run.
+
+Generates a class of N synthetic submissions (a mix of the accuracy
+catalogue's correct variants and mistakes, gradekit.synthetic) and grades
+it three ways, each in a fresh copy of the course:
+
+  stock      nbgrader's own `nbgrader autograde`, serially, with its stock
+             pipeline (no sandbox, no regrade)
+  1 worker   our grading command (gradekit.grading.run) on one worker
+  all cores  our grading command with one worker per core
+
+Feedback and the CSV export are left out of all three: only autograding is
+compared. It also measures the floor: starting one sandboxed kernel and
+executing a complete submission with nbclient alone (median of 5). It
+prints seconds per submission, the speed-up of all cores over stock, our
+one-worker cost against the floor, and peak memory per worker; and it
+checks that both of our runs gave every student exactly the points the
+catalogue says (exit status 1 if not).
+
+Usage:  .venv/bin/python benchmarks/grading_speed.py [N]     (default N=40)
+"""
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from gradekit import course, grading, report, synthetic
+from gradekit.catalogue import STOCK_AUTOGRADE
+from gradekit.demo import copy_course
+from gradekit.sandbox import SandboxedKernelManager
+
+
+def new_class(folder, n, stock=False):
+    root = copy_course(folder)
+    if stock:
+        with open(root / "nbgrader_config.py", "a") as config:
+            config.write(STOCK_AUTOGRADE)
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    expected = synthetic.write_class(root, n)
+    return root, expected
+
+
+def floor(root, repeats=5):
+    """Median seconds to start a sandboxed kernel and run a complete
+    submission's notebook with nbclient alone."""
+    folder = root / "floor"
+    shutil.copytree(root / "submitted" / next(iter(sorted(os.listdir(root / "submitted"))))
+                    / course.ASSIGNMENT, folder)
+    os.chmod(folder, 0o755)
+    notebook = nbformat.read(folder / f"{course.NOTEBOOK}.ipynb", as_version=4)
+    times = []
+    for _ in range(repeats):
+        copy = nbformat.from_dict(notebook)
+        started = time.perf_counter()
+        NotebookClient(copy, timeout=30, kernel_manager_class=SandboxedKernelManager,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def check(root, expected, label):
+    """Problems: students whose points differ from the catalogue's."""
+    _, rows = report.grade_table(grading.default_db_url(root), course.ASSIGNMENT)
+    earned = {row["student"]: row["scores"] for row in rows}
+    return [f"{label}: {student} earned {earned.get(student)}, expected {points}"
+            for student, points in expected.items() if earned.get(student) != points]
+
+
+def main(n=40):
+    cores = os.cpu_count() or 1
+    seconds, problems, memory = {}, [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        # the first complete submission of the class is the floor's notebook
+        root, expected = new_class(scratch / "floor-course", 1)
+        floor_seconds = floor(root)
+
+        root, expected = new_class(scratch / "stock", n, stock=True)
+        started = time.perf_counter()
+        course.nbgrader(root, "autograde", course.ASSIGNMENT)
+        seconds["stock nbgrader, serial"] = (time.perf_counter() - started) / n
+
+        for label, workers in (("ours, 1 worker", 1), (f"ours, all {cores} cores", cores)):
+            root, expected = new_class(scratch / f"ours-{workers}", n)
+            started = time.perf_counter()
+            run = grading.run(root, workers=workers, feedback=False, export=False,
+                              progress_stream=open(os.devnull, "w"), echo=lambda *a: None)
+            seconds[label] = (time.perf_counter() - started) / n
+            problems += check(root, expected, label)
+            problems += [f"{label}: {o.student} {o.status}" for o in run.outcomes if not o.graded]
+            memory[label] = max((o.worker_peak_rss, o.child_peak_rss) for o in run.outcomes)
+
+    stock, one, every = seconds.values()
+    print(f"{n} synthetic submissions, {cores} cores, graded three ways in one run "
+          "(seconds per submission, autograding only):")
+    for label, value in seconds.items():
+        print(f"  {label:26} {value:6.2f} s")
+    print(f"  {'floor (kernel + nbclient)':26} {floor_seconds:6.2f} s")
+    print(f"all cores vs stock serial:  {stock / every:.2f}x faster   (target >= 1.8x)")
+    print(f"1 worker vs the floor:      {one / floor_seconds:.2f}x        (target <= 1.3x)")
+    for label, (worker, child) in memory.items():
+        print(f"peak memory, {label}: worker process {worker / 2**20:.0f} MiB, "
+              f"largest sandboxed process {child / 2**20:.0f} MiB")
+    if problems:
+        print("WRONG GRADES:\n  " + "\n  ".join(problems))
+        return 1
+    print(f"every student's points equal the catalogue's, in both of our runs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 40))

@@ -1,0 +1,340 @@
+"""Grading day: autograde a whole class in parallel, then feedback and grades.
+
+``run`` grades every submission in ``submitted/`` (optionally collected
+first from an LMS archive, see gradekit.collect) on a Dask cluster: a
+``LocalCluster`` with one single-threaded worker process per core by
+default, or an existing cluster (``scheduler="tcp://host:port"``).
+
+Each submission is one task, and a task is exactly what ``nbgrader
+autograde <assignment> --student <id>`` does, with the course's own
+nbgrader_config.py (so the sandbox, the limits, crash recovery and the
+trusted regrade all apply), run inside the worker process: nbgrader's
+configuration, imports and sandbox check are paid once per worker, not
+once per submission. Every score goes into the course's nbgrader
+gradebook (``db_url``: SQLite by default, PostgreSQL for a cluster), so
+formgrader, ``nbgrader export`` and ``generate_feedback`` work as usual.
+The task then writes the student's feedback.
+
+A finished submission is recorded in its status file (gradekit.status)
+with a fingerprint of the files it was graded from. Running again skips
+those, so an interrupted run (Ctrl-C) resumes where it stopped, and a
+submission that changed since is graded again.
+"""
+
+import hashlib
+import logging
+import os
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import course, status
+
+# ------------------------------------------------------------------ worker side
+
+_CONFIGS = {}
+
+
+def course_config(root, db_url):
+    """The course's nbgrader configuration, loaded once per process."""
+    key = (str(root), db_url)
+    if key not in _CONFIGS:
+        from traitlets.config.loader import PyFileConfigLoader
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        config.CourseDirectory.root = str(root)
+        config.CourseDirectory.db_url = db_url
+        _CONFIGS[key] = config
+    return _CONFIGS[key]
+
+
+def warm_up(root, db_url):
+    """Start-up work of a worker, done once: imports, configuration and the
+    sandbox check (which raises SandboxUnavailable, saying why)."""
+    from nbgrader.converters import Autograde, GenerateFeedback  # noqa: F401
+    from .checks import gradient_checking  # noqa: F401
+    from .sandbox import ensure_available
+    if course_config(root, db_url).GuardedExecute.get("sandbox", True):
+        ensure_available()
+    return os.getpid()
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@dataclass
+class Outcome:
+    """What grading one submission gave."""
+    student: str
+    graded: bool             # nbgrader graded it (False: it failed; ``status`` says why)
+    status: str              # "graded", "graded with warnings: ...", "failed: ..."
+    seconds: float
+    worker: str = ""
+    worker_peak_rss: int = 0   # bytes, the worker process so far
+    child_peak_rss: int = 0    # bytes, its largest sandboxed process so far
+    fingerprint: str = ""
+    score: float = None
+    max_score: float = None
+
+
+def fingerprint(root, assignment, student):
+    """sha256 of a submission's files (names and contents)."""
+    digest = hashlib.sha256()
+    folder = Path(root) / "submitted" / student / assignment
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def grade_one(root, assignment, student, db_url, feedback=True):
+    """Autograde one submission in this process (then its feedback).
+
+    Returns:
+    Outcome; a submission nbgrader cannot grade gives ``graded=False`` and a
+    "failed: ..." status, never an exception
+    """
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    started = time.monotonic()
+    root = str(root)
+    config = course_config(root, db_url)
+    prints = fingerprint(root, assignment, student)
+    log = logging.getLogger(f"gradekit.grading.{student}")
+    log.propagate = False
+    collected = _Collect()
+    log.handlers = [collected]
+    coursedir = CourseDirectory(config=config, root=root)
+    coursedir.assignment_id, coursedir.student_id = assignment, student
+    graded = True
+    try:
+        Autograde(coursedir=coursedir, config=config, log=log, force=True).start()
+        if feedback:
+            GenerateFeedback(coursedir=coursedir, config=config, log=log, force=True).start()
+    except Exception as error:  # nbgrader's own "could not grade": the reason is logged
+        graded = False
+        reasons = [r.getMessage().strip().splitlines()[-1] for r in collected.records
+                   if r.levelno >= logging.ERROR and r.exc_info is None]
+        record = status.load(root, assignment, student)
+        record["problems"].append("nbgrader could not grade it: " + (
+            next((r for r in reasons if not r.startswith("There was an error")), "")
+            or str(error)))
+        status.save(root, assignment, student, record)
+    self_usage = resource.getrusage(resource.RUSAGE_SELF)
+    child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    outcome = Outcome(student=student, graded=graded, status=status.status_of(root, assignment, student),
+                      seconds=time.monotonic() - started, worker=f"{os.uname().nodename}:{os.getpid()}",
+                      worker_peak_rss=self_usage.ru_maxrss * 1024,
+                      child_peak_rss=child_usage.ru_maxrss * 1024, fingerprint=prints)
+    if graded:
+        outcome.score, outcome.max_score = _score(db_url, config, assignment, student)
+    return outcome
+
+
+def _score(db_url, config, assignment, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url, config.CourseDirectory.course_id) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return submission.score, submission.max_score
+
+
+# ------------------------------------------------------------------ driver side
+
+def is_done(root, assignment, student):
+    """Whether this submission, as it is now, has been graded by a run."""
+    record = status.load(root, assignment, student)
+    return bool(record.get("graded_from")) and \
+        record["graded_from"] == fingerprint(root, assignment, student)
+
+
+def mark_done(root, assignment, outcome):
+    record = status.load(root, assignment, outcome.student)
+    record["graded_from"] = outcome.fingerprint
+    record["grading_seconds"] = round(outcome.seconds, 2)
+    status.save(root, assignment, outcome.student, record)
+
+
+def submitted_students(root, assignment):
+    return sorted(p.parent.name for p in (Path(root) / "submitted").glob(f"*/{assignment}")
+                  if p.is_dir())
+
+
+class Progress:
+    """A one-line progress bar on a terminal (a line every 10 s otherwise):
+    submissions done, failed, rate and time left."""
+
+    def __init__(self, total, stream=sys.stderr, width=30):
+        self.total, self.stream, self.width = total, stream, width
+        self.done = self.failed = 0
+        self.started = self.last_line = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def line(self):
+        elapsed = time.monotonic() - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done) / rate if rate > 0 else None
+        filled = int(self.width * self.done / self.total) if self.total else self.width
+        eta = "--:--" if left is None else f"{int(left // 60):d}:{int(left % 60):02d}"
+        return (f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} done, "
+                f"{self.failed} failed, {rate:.2f}/s, {eta} left")
+
+    def update(self, outcome):
+        self.done += 1
+        self.failed += not outcome.graded
+        now = time.monotonic()
+        if self.tty:
+            self.stream.write("\r" + self.line())
+            self.stream.flush()
+        elif now - self.last_line >= 10 or self.done == self.total:
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+            self.last_line = now
+
+    def close(self):
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@dataclass
+class Report:
+    """A run's results: the outcomes of what it graded and what it skipped."""
+    outcomes: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)   # already graded by an earlier run
+    interrupted: bool = False
+    seconds: float = 0.0
+    workers: int = 0
+
+    def summary(self, slowest=5):
+        graded = [o for o in self.outcomes if o.status == "graded"]
+        warned = [o for o in self.outcomes if o.status.startswith("graded with warnings")]
+        failed = [o for o in self.outcomes if o.status.startswith("failed")]
+        lines = [f"{len(self.outcomes)} submissions graded in {self.seconds:.1f} s on "
+                 f"{self.workers} worker(s)"
+                 + (f"; {len(self.skipped)} already graded by an earlier run, skipped"
+                    if self.skipped else "")
+                 + (" (INTERRUPTED: run the same command again to resume)"
+                    if self.interrupted else ""),
+                 f"  graded:               {len(graded)}",
+                 f"  graded with warnings: {len(warned)}"]
+        lines += [f"    {o.student}: {o.status.removeprefix('graded with warnings: ')}" for o in warned]
+        lines.append(f"  failed:               {len(failed)}")
+        lines += [f"    {o.student}: {o.status.removeprefix('failed: ')}" for o in failed]
+        if self.outcomes:
+            lines.append("  slowest: " + ", ".join(
+                f"{o.student} {o.seconds:.1f} s"
+                for o in sorted(self.outcomes, key=lambda o: -o.seconds)[:slowest]))
+            by_worker = {}
+            for o in self.outcomes:
+                peak = by_worker.setdefault(o.worker, [0, 0])
+                peak[0], peak[1] = max(peak[0], o.worker_peak_rss), max(peak[1], o.child_peak_rss)
+            lines.append("  peak memory per worker (worker process / largest sandboxed process): "
+                         + ", ".join(f"{w} {a / 2**20:.0f} MiB / {b / 2**20:.0f} MiB"
+                                     for w, (a, b) in sorted(by_worker.items())))
+        return "\n".join(lines)
+
+
+def _db_args(db_url):
+    return [f"--CourseDirectory.db_url={db_url}"]
+
+
+def ensure_assignment(root, assignment, db_url):
+    """Make sure the gradebook knows the assignment (a new PostgreSQL
+    gradebook does not): if not, generate it from source/ into it."""
+    from nbgrader.api import Gradebook, MissingEntry
+    config = course_config(root, db_url)
+    with Gradebook(db_url, config.CourseDirectory.course_id) as gradebook:
+        try:
+            if gradebook.find_assignment(assignment).notebooks:
+                return False
+        except MissingEntry:
+            pass
+    course.nbgrader(root, "generate_assignment", assignment, "--force", *_db_args(db_url))
+    return True
+
+
+def default_db_url(root):
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=None,
+        db_url=None, archive=None, pattern=None, feedback=True, export=True,
+        progress_stream=sys.stderr, echo=print):
+    """Grade the class in ``root``; returns a Report (see the module doc).
+
+    Arguments:
+    workers -- int, worker processes of the local cluster (default: one per core)
+    scheduler -- str, address of an existing Dask scheduler instead
+    db_url -- str, the gradebook (default: the course's gradebook.db)
+    archive, pattern -- collect submissions from this LMS archive first
+    feedback, export -- also write feedback/ and grades.csv
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    root = Path(root).resolve()
+    db_url = db_url or default_db_url(root)
+    if archive:
+        echo(f"Collecting submissions from {archive} ...")
+        from .collect import collect
+        collect(root, assignment, archive, pattern, _db_args(db_url))
+    if ensure_assignment(root, assignment, db_url):
+        echo("The gradebook did not know the assignment: generated it from source/")
+    students = submitted_students(root, assignment)
+    report = Report()
+    report.skipped = [s for s in students if is_done(root, assignment, s)]
+    todo = [s for s in students if s not in report.skipped]
+    echo(f"{len(students)} submissions in submitted/: {len(todo)} to grade"
+         + (f", {len(report.skipped)} already graded (resuming)" if report.skipped else ""))
+
+    cluster = None
+    started = time.monotonic()
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        workers = workers or os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        client.run(warm_up, str(root), db_url)
+        report.workers = len(client.scheduler_info()["workers"])
+        echo(f"Grading on {report.workers} worker(s)"
+             + (f" of the cluster at {scheduler}" if scheduler else "") + " ...")
+        progress = Progress(len(todo), progress_stream)
+        futures = [client.submit(grade_one, str(root), assignment, student, db_url, feedback,
+                                 key=f"grade-{assignment}-{student}", pure=False)
+                   for student in todo]
+        try:
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker itself failed (killed, lost)
+                    student = future.key.removeprefix(f"grade-{assignment}-")
+                    outcome = Outcome(student=student, graded=False, seconds=0.0,
+                                      status=f"failed: the grading worker failed ({error!r}); "
+                                             "run again to retry")
+                if outcome.graded or outcome.status.startswith("failed"):
+                    mark_done(root, assignment, outcome)
+                report.outcomes.append(outcome)
+                progress.update(outcome)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            client.cancel(futures)
+        finally:
+            progress.close()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    report.seconds = time.monotonic() - started
+    if export and not report.interrupted:
+        course.nbgrader(root, "export", "--to", str(root / "grades.csv"), *_db_args(db_url))
+    echo(report.summary())
+    return report

@@ -1,0 +1,308 @@
+"""The grading-day command (gradekit.grading): a whole class in parallel,
+on this machine and on a Dask cluster with a PostgreSQL gradebook.
+
+Every run here grades real submissions with the course's own pipeline
+(sandbox, limits, trusted regrade) and checks the points against the ones
+the accuracy catalogue says each submission must earn.
+"""
+
+import csv
+import dataclasses
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from gradekit import course, grading, report, submissions, synthetic
+from gradekit.demo import copy_course
+
+HOSTILE = ROOT / "tests" / "hostile"
+QUIET = {"progress_stream": open(os.devnull, "w"), "echo": lambda *a: None}
+
+
+def new_class(folder, n):
+    root = copy_course(folder)
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    return root, synthetic.write_class(root, n)
+
+
+def earned(root, db_url=None):
+    _, rows = report.grade_table(db_url or grading.default_db_url(root), course.ASSIGNMENT)
+    return {row["student"]: row["scores"] for row in rows}
+
+
+def cell_grades(db_url):
+    """Every (student, cell) -> (auto score, needs manual grade) in a gradebook."""
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url, "gradient-checking") as gradebook:
+        assignment = gradebook.find_assignment(course.ASSIGNMENT)
+        return {(s.student.id, g.name): (g.auto_score, g.needs_manual_grade)
+                for s in assignment.submissions for n in s.notebooks for g in n.grades}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# ---------------------------------------------------------------- one machine
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """A synthetic class of 10, a vandal that attacks its neighbours, and a
+    damaged notebook, graded on two local workers with feedback and export."""
+    root, expected = new_class(tmp_path_factory.mktemp("class") / "course", 10)
+    vandal = submissions.load(HOSTILE / "hostile_vandalises_neighbours.py")
+    base = submissions.load(ROOT / "demo" / "complete.py")
+    submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
+                                dataclasses.replace(vandal, cells={**base.cells, **vandal.cells}))
+    damaged = submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, base, "damaged")
+    damaged.write_text('{"cells": [ this is not JSON')
+    result = grading.run(root, workers=2, **QUIET)
+    return root, expected, result
+
+
+def test_every_submission_earns_the_catalogues_points_on_two_workers(graded_class):
+    root, expected, result = graded_class
+    points = earned(root)
+    for student, wanted in expected.items():
+        assert points[student] == wanted, student
+    assert result.workers == 2
+    assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"
+
+
+def test_a_vandal_graded_in_parallel_harms_no_neighbour(graded_class):
+    root, expected, _ = graded_class
+    vandal = "hostile_vandalises_neighbours"
+    assert sum(earned(root)[vandal].values()) == 20  # its own answers are right
+    for student in expected:
+        notebook = root / "submitted" / student / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
+        assert "vandalised" not in notebook.read_text()[:20]
+        nbformat.read(notebook, as_version=4)
+
+
+def test_a_damaged_notebook_fails_with_its_reason_and_stops_nothing(graded_class):
+    root, expected, result = graded_class
+    outcome = next(o for o in result.outcomes if o.student == "damaged")
+    assert not outcome.graded
+    assert outcome.status.startswith("failed:") and "not a readable notebook" in outcome.status
+    assert len(result.outcomes) == len(expected) + 2
+    summary = result.summary()
+    assert "failed:               1" in summary and "damaged: " in summary
+    assert f"graded:               {len(expected) + 1}" in summary
+
+
+def test_feedback_and_the_grade_export_are_written_for_every_graded_submission(graded_class):
+    root, expected, _ = graded_class
+    for student in [*expected, "hostile_vandalises_neighbours"]:
+        page = root / "feedback" / student / course.ASSIGNMENT / f"{course.NOTEBOOK}.html"
+        assert page.exists(), student
+    with open(root / "grades.csv") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    for student, wanted in expected.items():
+        assert float(rows[student]["raw_score"]) == sum(wanted.values())
+        assert rows[student]["status"] == "graded"
+    assert rows["damaged"]["status"].startswith("failed: ")
+
+
+def test_the_summary_names_the_slowest_submissions_and_peak_memory(graded_class):
+    _, _, result = graded_class
+    summary = result.summary()
+    slowest = max(result.outcomes, key=lambda o: o.seconds)
+    assert f"slowest: {slowest.student} " in summary
+    assert "peak memory per worker" in summary
+    for outcome in result.outcomes:
+        assert 0 < outcome.worker_peak_rss < 2 ** 31
+        # a kernel is held to the sandbox's memory limit (2 GiB of address space)
+        assert outcome.child_peak_rss < 2 * 1024 ** 3
+
+
+def test_running_again_grades_nothing_twice(graded_class):
+    root, expected, first = graded_class
+    graded_files = {p: p.stat().st_mtime_ns for p in (root / "autograded").rglob("*.ipynb")}
+    again = grading.run(root, workers=1, export=False, **QUIET)
+    assert again.outcomes == []
+    assert sorted(again.skipped) == sorted(o.student for o in first.outcomes)
+    assert {p: p.stat().st_mtime_ns for p in (root / "autograded").rglob("*.ipynb")} == graded_files
+
+
+def test_a_changed_submission_is_graded_again(tmp_path):
+    root, expected = new_class(tmp_path / "course", 2)
+    grading.run(root, workers=1, feedback=False, export=False, **QUIET)
+    student = sorted(expected)[0]
+    empty = submissions.load(ROOT / "demo" / "empty.py")
+    submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, empty, student)
+    again = grading.run(root, workers=1, feedback=False, export=False, **QUIET)
+    assert [o.student for o in again.outcomes] == [student]
+    assert sum(earned(root)[student].values()) == 0
+
+
+def test_demo_class_graded_in_parallel_gets_the_committed_grades(tmp_path):
+    root = copy_course(tmp_path / "course")
+    shutil.copytree(ROOT / "submitted", root / "submitted")
+    grading.run(root, workers=2, **QUIET)
+    with open(ROOT / "grades.csv") as handle:
+        committed = {row["student_id"]: row["raw_score"] for row in csv.DictReader(handle)}
+    with open(root / "grades.csv") as handle:
+        ours = {row["student_id"]: row["raw_score"] for row in csv.DictReader(handle)}
+    assert ours == committed and set(ours) == {"complete", "empty", "partly_wrong"}
+
+
+# ---------------------------------------------------------------- interruption
+
+def test_ctrl_c_then_running_again_resumes_without_losing_or_repeating_a_grade(tmp_path):
+    root, expected = new_class(tmp_path / "course", 8)
+    command = [sys.executable, "-m", "gradekit", "grade", "--course", str(root), "--workers", "1",
+               "--no-feedback"]
+    first = subprocess.Popen(command, env=course.environment(), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if sum(grading.is_done(root, course.ASSIGNMENT, s) for s in expected) >= 2:
+            break
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = first.communicate(timeout=120)
+    assert first.returncode == 130, output
+    assert "INTERRUPTED" in output
+    done = {s for s in expected if grading.is_done(root, course.ASSIGNMENT, s)}
+    assert 2 <= len(done) < len(expected), output
+    kept = earned(root)
+    for student in done:
+        assert kept[student] == expected[student]
+
+    second = grading.run(root, workers=2, feedback=False, **QUIET)
+    assert set(second.skipped) == done
+    assert {o.student for o in second.outcomes} == set(expected) - done
+    assert earned(root) == expected
+
+
+# ---------------------------------------------------------------- LMS download
+
+def test_an_lms_archive_is_collected_into_submitted_and_graded(tmp_path):
+    root = copy_course(tmp_path / "course")
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    release = nbformat.read(root / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb", 4)
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for student, name, filename in [("ada", "complete", "Gradient_Checking.ipynb"),
+                                        ("bob", "empty", "my homework (2).ipynb")]:
+            answers = submissions.load(ROOT / "demo" / f"{name}.py")
+            bundle.writestr(f"{student}_{filename}",
+                            nbformat.writes(submissions.fill(release, answers)))
+        bundle.writestr("README.txt", "not a submission")
+    result = grading.run(root, workers=1, archive=archive, feedback=False, **QUIET)
+    for student in ("ada", "bob"):
+        assert (root / "submitted" / student / course.ASSIGNMENT
+                / f"{course.NOTEBOOK}.ipynb").exists()
+    points = earned(root)
+    assert sum(points["ada"].values()) == 20 and sum(points["bob"].values()) == 0
+    assert {o.student for o in result.outcomes} == {"ada", "bob"}
+
+
+def test_the_file_name_pattern_is_configurable(tmp_path):
+    from gradekit.collect import collect
+    root = copy_course(tmp_path / "course")
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    folder = tmp_path / "download"
+    folder.mkdir()
+    release = (root / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb").read_text()
+    (folder / "Gradient Checking--carol--attempt 1.ipynb").write_text(release)
+    collect(root, course.ASSIGNMENT, folder, pattern=r".*--(?P<student_id>\w+)--(?P<file_id>.*)")
+    assert (root / "submitted" / "carol" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb").exists()
+
+
+# ---------------------------------------------------------------- a cluster
+
+def _postgres_bin():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    assert found, "PostgreSQL is not installed (apt-get install postgresql; .ci/run does this)"
+    return Path(found[-1]).parent
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server on a free loopback port, for this module;
+    yields the gradebook's database URL."""
+    bindir = _postgres_bin()
+    folder = Path(tempfile.mkdtemp(prefix="gradekit-pg-"))
+    as_user = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        user = pwd.getpwnam("postgres")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    os.chmod(folder, 0o755)
+    port = free_port()
+    run = lambda *argv: subprocess.run([*as_user, *argv], check=True, capture_output=True, text=True)
+    run(str(bindir / "initdb"), "-D", str(folder / "data"), "--auth=trust", "-U", "grader")
+    run(str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "log"), "-w",
+        "-o", f"-p {port} -h 127.0.0.1 -k {folder}", "start")
+    try:
+        run(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "grader", "gradebook")
+        yield f"postgresql://grader@127.0.0.1:{port}/gradebook"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A Dask scheduler and two workers, each a separate process started
+    from the command line as an instructor would; yields its address."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    env = course.environment()
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)]
+    for name in ("worker-a", "worker-b"):
+        processes.append(subprocess.Popen(
+            [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--name", name,
+             "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True))
+    try:
+        from dask.distributed import Client
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_two_worker_cluster_with_postgresql_grades_like_a_serial_run(
+        tmp_path, postgres, dask_cluster):
+    root, expected = new_class(tmp_path / "cluster", 12)
+    result = grading.run(root, scheduler=dask_cluster, db_url=postgres, **QUIET)
+    assert result.workers == 2
+    assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"
+    assert earned(root, postgres) == expected
+    assert earned(root) == {}, "no grade went to the course's SQLite gradebook"
+
+    serial_root = copy_course(tmp_path / "serial")
+    shutil.copytree(root / "submitted", serial_root / "submitted")
+    # the same class, graded serially by `nbgrader autograde` with the same pipeline
+    course.nbgrader(serial_root, "generate_assignment", course.ASSIGNMENT, "--force")
+    course.nbgrader(serial_root, "autograde", course.ASSIGNMENT)
+    assert cell_grades(postgres) == cell_grades(grading.default_db_url(serial_root))
+    with open(root / "grades.csv") as handle:
+        assert {row["student_id"] for row in csv.DictReader(handle)} == set(expected)

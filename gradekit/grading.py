@@ -55,6 +55,11 @@ def warm_up(root, db_url):
     from nbgrader.converters import Autograde, GenerateFeedback  # noqa: F401
     from .checks import gradient_checking  # noqa: F401
     from .sandbox import ensure_available
+    # nbgrader's gradebook code trips this SQLAlchemy 2 warning on every
+    # submission (harmless; the nbgrader command line hides it as well)
+    import warnings
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)
     if course_config(root, db_url).GuardedExecute.get("sandbox", True):
         ensure_available()
     return os.getpid()

@@ -8,7 +8,7 @@ kernel can be trusted. So after nbgrader has executed a notebook,
 
 * in this (the grader's) process, which never runs student code, run the
   check functions themselves;
-* in a fresh sandboxed process (``python -m gradekit.trusted``), run the
+* in a fresh sandboxed process (``python -m gradekit.student_server``), run the
   notebook's other code cells, then call the student's functions when a
   check asks, with the check's stand-ins bound in their globals. Arguments
   and results cross the pipe as plain data (gradekit.wire): whatever the
@@ -52,77 +52,6 @@ def hidden_calls(source):
     aliases = {alias: f"{package}.{module}" for package, module, alias in HIDDEN_IMPORT.findall(block)}
     return [(aliases[alias], check, function) for alias, check, function in HIDDEN_CALL.findall(block)
             if alias in aliases]
-
-
-# ------------------------------------------------------------ student side
-
-def serve(spec_path):
-    """Run in the sandbox: execute the cells, then answer call requests.
-
-    Requests come on stdin and answers go to stdout, one JSON line each; the
-    student's own printing is sent to /dev/null so it cannot garble them."""
-    with open(spec_path) as handle:
-        spec = json.load(handle)
-    requests = os.fdopen(os.dup(0), "r")
-    answers = os.fdopen(os.dup(1), "w")
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-
-    def say(message):
-        answers.write(json.dumps(message) + "\n")
-        answers.flush()
-
-    def on_alarm(signum, frame):
-        raise TimeoutError("the call took too long")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    # What the server itself needs, taken before any student code runs: a
-    # cell may replace modules in sys.modules or attributes on them.
-    trusted = {}
-    for name in spec["modules"]:
-        module = importlib.import_module(name)
-        trusted[name] = (module.resolve, module._has_placeholders, module._bound)
-    encode, decode = wire.encode, wire.decode
-    namespace = {"__name__": "__main__"}
-    sys.path.insert(0, os.getcwd())
-    for index, source in spec["cells"]:
-        say({"cell": index})
-        signal.alarm(spec["timeout"])
-        try:
-            exec(compile(source, f"<cell {index}>", "exec"), namespace)
-        except BaseException:  # the student's cell failed; so it did in the notebook
-            pass
-        finally:
-            signal.alarm(0)
-    say({"ready": True})
-    for line in requests:
-        request = json.loads(line)
-        say(_answer(request, namespace, spec["timeout"], trusted, encode, decode))
-
-
-def _answer(request, namespace, timeout, trusted, encode, decode):
-    reply = {"id": request["id"]}
-    function = namespace.get(request["function"])
-    if not isinstance(function, types.FunctionType) or request["module"] not in trusted:
-        reply.update(ok=False, error=f"NameError: {request['function']} is not defined",
-                     unfinished=False)
-        return reply
-    resolve, has_placeholders, bound = trusted[request["module"]]
-    args = decode(request["args"])
-    kwargs = decode(request["kwargs"])
-    names = resolve({k: tuple(v) for k, v in request["names"].items()})
-    signal.alarm(timeout)
-    try:
-        with bound(function, names):
-            result = function(*args, **kwargs)
-        reply.update(ok=True, result=encode(result), args=encode(list(args)))
-    except BaseException as error:
-        reply.update(ok=False, error=f"{type(error).__name__}: {error}",
-                     unfinished=has_placeholders(function))
-    finally:
-        signal.alarm(0)
-    return reply
 
 
 # ------------------------------------------------------------ grader side
@@ -173,7 +102,7 @@ class StudentProcess:
         spec = os.path.join(self.scratch, "spec.json")
         with open(spec, "w") as handle:
             json.dump({"cells": cells, "modules": self.modules, "timeout": self.timeout}, handle)
-        argv = [sys.executable, "-m", "gradekit.trusted", spec]
+        argv = [sys.executable, "-m", "gradekit.student_server", spec]
         if self.use_sandbox:
             sandbox.ensure_available()
             argv = sandbox.command(argv, self.workdir, self.scratch,
@@ -374,6 +303,3 @@ class StartTrustedRegrade(TrustedRegrade):
                 self._student_process(nb, resources, tests)
         return nb, resources
 
-
-if __name__ == "__main__":
-    serve(sys.argv[1])

@@ -1,0 +1,125 @@
+"""The process that runs a student's code for the trusted regrade.
+
+``python -m gradekit.student_server SPEC`` runs, in the sandbox, the
+notebook's code cells listed in the JSON file SPEC, then answers call
+requests from gradekit.trusted (the grader's side) until its stdin closes.
+
+It starts once per submission, so it imports as little as it can:
+the standard library, gradekit.wire (numpy) and the checks module whose
+helpers it needs. Modules that cost a lot to import and that only drawing
+needs (matplotlib) are imported lazily: ``import matplotlib.pyplot as
+plt`` in a cell binds a module that loads on first use, so code that draws
+still works.
+"""
+
+import importlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import signal
+import sys
+import types
+
+from . import wire
+
+#: imported on first use instead of at ``import`` (see the module doc)
+LAZY_MODULES = ("matplotlib", "matplotlib.pyplot")
+
+
+def import_lazily(names=LAZY_MODULES):
+    """Put modules into sys.modules that load themselves on first attribute
+    access. A submodule is found without importing its package."""
+    specs = {}
+    for name in names:
+        if name in sys.modules:
+            continue
+        parent, _, child = name.rpartition(".")
+        if parent and parent not in specs:
+            continue
+        # (touching a lazy module's attributes would load it: use its spec)
+        spec = (importlib.machinery.PathFinder.find_spec(name, specs[parent].submodule_search_locations)
+                if parent else importlib.util.find_spec(name))
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        specs[name] = spec
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        if parent:
+            setattr(sys.modules[parent], child, module)
+
+
+def serve(spec_path):
+    """Run in the sandbox: execute the cells, then answer call requests.
+
+    Requests come on stdin and answers go to stdout, one JSON line each; the
+    student's own printing is sent to /dev/null so it cannot garble them."""
+    with open(spec_path) as handle:
+        spec = json.load(handle)
+    requests = os.fdopen(os.dup(0), "r")
+    answers = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+
+    def say(message):
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    def on_alarm(signum, frame):
+        raise TimeoutError("the call took too long")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    # What the server itself needs, taken before any student code runs: a
+    # cell may replace modules in sys.modules or attributes on them.
+    trusted = {}
+    for name in spec["modules"]:
+        module = importlib.import_module(name)
+        trusted[name] = (module.resolve, module._has_placeholders, module._bound)
+    encode, decode = wire.encode, wire.decode
+    import_lazily()
+    namespace = {"__name__": "__main__"}
+    sys.path.insert(0, os.getcwd())
+    for index, source in spec["cells"]:
+        say({"cell": index})
+        signal.alarm(spec["timeout"])
+        try:
+            exec(compile(source, f"<cell {index}>", "exec"), namespace)
+        except BaseException:  # the student's cell failed; so it did in the notebook
+            pass
+        finally:
+            signal.alarm(0)
+    say({"ready": True})
+    for line in requests:
+        request = json.loads(line)
+        say(_answer(request, namespace, spec["timeout"], trusted, encode, decode))
+
+
+def _answer(request, namespace, timeout, trusted, encode, decode):
+    reply = {"id": request["id"]}
+    function = namespace.get(request["function"])
+    if not isinstance(function, types.FunctionType) or request["module"] not in trusted:
+        reply.update(ok=False, error=f"NameError: {request['function']} is not defined",
+                     unfinished=False)
+        return reply
+    resolve, has_placeholders, bound = trusted[request["module"]]
+    args = decode(request["args"])
+    kwargs = decode(request["kwargs"])
+    names = resolve({k: tuple(v) for k, v in request["names"].items()})
+    signal.alarm(timeout)
+    try:
+        with bound(function, names):
+            result = function(*args, **kwargs)
+        reply.update(ok=True, result=encode(result), args=encode(list(args)))
+    except BaseException as error:
+        reply.update(ok=False, error=f"{type(error).__name__}: {error}",
+                     unfinished=has_placeholders(function))
+    finally:
+        signal.alarm(0)
+    return reply
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

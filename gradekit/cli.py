@@ -4,6 +4,8 @@ Commands:
   demo      regenerate the release and the demo class's graded results, and
             print the grade table (the instructor's main job)
   release   regenerate release/ from source/
+  check     grade your own filled-in notebook locally and print, per exercise,
+            the points and the failure messages (never the hidden tests' code)
   grade     grading day: autograde every submission in parallel (all cores,
             or a Dask cluster), write feedback and grades.csv, print a summary
   catalogue grade every submission in tests/submissions/ with nbgrader and
@@ -13,7 +15,7 @@ Commands:
 import argparse
 import sys
 
-from . import catalogue, course, demo, grading
+from . import catalogue, course, demo, grading, sandbox, selfcheck
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
 BASELINE = course.ROOT / "demo" / "complete.py"
@@ -30,6 +32,11 @@ def main(argv=None):
     commands.add_parser("demo", help="regenerate the release and the demo class's results")
     commands.add_parser("release", help="regenerate release/ from source/")
     commands.add_parser("catalogue", help="grade the accuracy catalogue and print its table")
+    check = commands.add_parser(
+        "check", help="grade your own notebook locally, with the hidden tests",
+        description="Grade a filled-in Gradient_Checking.ipynb with the hidden tests, in the "
+                    "sandbox, and print each exercise's points and failure message.")
+    check.add_argument("notebook", help="path of your Gradient_Checking.ipynb")
     grade = commands.add_parser(
         "grade", help="autograde the class in parallel, then feedback and grades.csv",
         description="Autograde every submission in submitted/ in parallel, write every score "
@@ -58,6 +65,14 @@ def main(argv=None):
         elif args.command == "release":
             course.nbgrader(course.ROOT, "generate_assignment", course.ASSIGNMENT, "--force")
             print(f"release/{course.ASSIGNMENT} regenerated")
+        elif args.command == "check":
+            try:
+                results = selfcheck.check(args.notebook)
+            except (OSError, ValueError) as error:
+                print(f"check: {error}", file=sys.stderr)
+                return 2
+            print(selfcheck.format_results(results))
+            return 0 if all(earned == points for _, earned, points, _ in results) else 1
         elif args.command == "grade":
             report = grading.run(args.course, args.assignment, workers=args.workers,
                                  scheduler=args.scheduler, db_url=args.db, archive=args.zip,
@@ -67,7 +82,7 @@ def main(argv=None):
             outcomes = catalogue.run(CATALOGUE, BASELINE)
             print(catalogue.format_table(outcomes))
             return 1 if any(o.problems() for o in outcomes) else 0
-    except course.NbgraderFailed as error:
+    except (course.NbgraderFailed, grading.GradingError, sandbox.SandboxUnavailable) as error:
         print(error, file=sys.stderr)
         return 1
     return 0

@@ -32,6 +32,10 @@ from pathlib import Path
 
 from . import course, status
 
+class GradingError(RuntimeError):
+    """The run cannot start (no scheduler, no database, no sandbox); says why."""
+
+
 # ------------------------------------------------------------------ worker side
 
 _CONFIGS = {}
@@ -254,13 +258,18 @@ def ensure_assignment(root, assignment, db_url):
     """Make sure the gradebook knows the assignment (a new PostgreSQL
     gradebook does not): if not, generate it from source/ into it."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SQLAlchemyError
     config = course_config(root, db_url)
-    with Gradebook(db_url, config.CourseDirectory.course_id) as gradebook:
-        try:
-            if gradebook.find_assignment(assignment).notebooks:
-                return False
-        except MissingEntry:
-            pass
+    try:
+        with Gradebook(db_url, config.CourseDirectory.course_id) as gradebook:
+            try:
+                if gradebook.find_assignment(assignment).notebooks:
+                    return False
+            except MissingEntry:
+                pass
+    except (SQLAlchemyError, ImportError) as error:
+        raise GradingError(f"cannot open the gradebook {db_url}: "
+                           f"{str(error).strip().splitlines()[0]}") from None
     course.nbgrader(root, "generate_assignment", assignment, "--force", *_db_args(db_url))
     return True
 
@@ -301,13 +310,21 @@ def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=
     cluster = None
     started = time.monotonic()
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=30)
+        except OSError as error:
+            raise GradingError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     else:
         workers = workers or os.cpu_count() or 1
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
+        if scheduler:
+            try:
+                client.wait_for_workers(1, timeout=120)
+            except TimeoutError:
+                raise GradingError(f"no Dask worker joined {scheduler} within 120 s") from None
         client.run(warm_up, str(root), db_url)
         report.workers = len(client.scheduler_info()["workers"])
         echo(f"Grading on {report.workers} worker(s)"

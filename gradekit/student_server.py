@@ -14,7 +14,6 @@ still works.
 
 import importlib
 import importlib.machinery
-import importlib.util
 import json
 import os
 import signal
@@ -27,28 +26,52 @@ from . import wire
 LAZY_MODULES = ("matplotlib", "matplotlib.pyplot")
 
 
+class LazyModule(types.ModuleType):
+    """Stands in for a module until its first use, then forwards every
+    attribute to the real module, imported at that moment. Its own
+    ``__spec__`` and ``__path__`` answer the import system without loading
+    anything, so ``import matplotlib.pyplot as plt`` costs nothing."""
+
+    def _load(self):
+        real = self.__dict__.get("_real_module")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real_module"] = real
+        return real
+
+    def __getattr__(self, attribute):  # only for what the stand-in does not hold
+        return getattr(self._load(), attribute)
+
+    def __setattr__(self, attribute, value):
+        setattr(self._load(), attribute, value)
+
+    def __dir__(self):
+        return dir(self._load())
+
+
 def import_lazily(names=LAZY_MODULES):
-    """Put modules into sys.modules that load themselves on first attribute
-    access. A submodule is found without importing its package."""
-    specs = {}
+    """Put LazyModule stand-ins for ``names`` into sys.modules (a submodule
+    after its package); a module not installed is left alone."""
     for name in names:
         if name in sys.modules:
             continue
         parent, _, child = name.rpartition(".")
-        if parent and parent not in specs:
+        if parent and not isinstance(sys.modules.get(parent), LazyModule):
             continue
-        # (touching a lazy module's attributes would load it: use its spec)
-        spec = (importlib.machinery.PathFinder.find_spec(name, specs[parent].submodule_search_locations)
-                if parent else importlib.util.find_spec(name))
-        if spec is None or spec.loader is None:
+        path = sys.modules[parent].__dict__.get("__path__") if parent else None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None:
             continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        specs[name] = spec
+        module = LazyModule(name)
+        module.__dict__.update(__spec__=spec, __loader__=spec.loader, __package__=spec.parent,
+                               __file__=spec.origin)
+        if spec.submodule_search_locations is not None:
+            module.__dict__["__path__"] = list(spec.submodule_search_locations)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
         if parent:
-            setattr(sys.modules[parent], child, module)
+            sys.modules[parent].__dict__[child] = module
 
 
 def serve(spec_path):

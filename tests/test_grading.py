@@ -227,6 +227,28 @@ def test_the_file_name_pattern_is_configurable(tmp_path):
 
 # ---------------------------------------------------------------- a cluster
 
+def grade_command(root, *args):
+    return subprocess.run([sys.executable, "-m", "gradekit", "grade", "--course", str(root), *args],
+                          env=course.environment(), capture_output=True, text=True, timeout=300)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    root, _ = new_class(tmp_path / "course", 1)
+    result = grade_command(root, "--scheduler", f"tcp://127.0.0.1:{free_port()}")
+    assert result.returncode == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path):
+    root, _ = new_class(tmp_path / "course", 1)
+    result = grade_command(root, "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/gradebook")
+    assert result.returncode == 1
+    assert "cannot open the gradebook postgresql://nobody@127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "autograded").exists()
+
+
 def _postgres_bin():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     assert found, "PostgreSQL is not installed (apt-get install postgresql; .ci/run does this)"

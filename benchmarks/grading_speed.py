@@ -9,6 +9,10 @@ it three ways, each in a fresh copy of the course:
   1 worker   our grading command (gradekit.grading.run) on one worker
   all cores  our grading command with one worker per core
 
+and, with --cluster, a fourth way: our command on a Dask scheduler and two
+workers started as separate processes, with the gradebook in a PostgreSQL
+server started for the run (gradekit.localservices).
+
 Feedback and the CSV export are left out of all three: only autograding is
 compared. It also measures the floor: starting one sandboxed kernel and
 executing a complete submission with nbclient alone (median of 5). It
@@ -17,7 +21,7 @@ one-worker cost against the floor, and peak memory per worker; and it
 checks that both of our runs gave every student exactly the points the
 catalogue says (exit status 1 if not).
 
-Usage:  .venv/bin/python benchmarks/grading_speed.py [N]     (default N=40)
+Usage:  .venv/bin/python benchmarks/grading_speed.py [N] [--cluster]   (default N=40)
 """
 
 import os
@@ -31,7 +35,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from gradekit import course, grading, report, synthetic
+from gradekit import course, grading, localservices, report, synthetic
 from gradekit.catalogue import STOCK_AUTOGRADE
 from gradekit.demo import copy_course
 from gradekit.sandbox import SandboxedKernelManager
@@ -65,15 +69,33 @@ def floor(root, repeats=5):
     return statistics.median(times)
 
 
-def check(root, expected, label):
+def check(root, expected, label, db_url=None):
     """Problems: students whose points differ from the catalogue's."""
-    _, rows = report.grade_table(grading.default_db_url(root), course.ASSIGNMENT)
+    _, rows = report.grade_table(db_url or grading.default_db_url(root), course.ASSIGNMENT)
     earned = {row["student"]: row["scores"] for row in rows}
     return [f"{label}: {student} earned {earned.get(student)}, expected {points}"
             for student, points in expected.items() if earned.get(student) != points]
 
 
-def main(n=40):
+def ours(scratch, n, label, **where):
+    """Grade a fresh class with our command; returns (seconds per
+    submission, problems, memory figures)."""
+    root, expected = new_class(scratch / label.replace(" ", "-"), n)
+    started = time.perf_counter()
+    run = grading.run(root, feedback=False, export=False,
+                      progress_stream=open(os.devnull, "w"), echo=lambda *a: None, **where)
+    seconds = (time.perf_counter() - started) / n
+    problems = check(root, expected, label, where.get("db_url"))
+    problems += [f"{label}: {o.student} {o.status}" for o in run.outcomes if not o.graded]
+    # ru_maxrss so far, as each submission finished: the first and the
+    # last show whether a worker grows while it grades
+    memory = (min(o.worker_peak_rss for o in run.outcomes),
+              max(o.worker_peak_rss for o in run.outcomes),
+              max(o.child_peak_rss for o in run.outcomes))
+    return seconds, problems, memory
+
+
+def main(n=40, cluster=False):
     cores = os.cpu_count() or 1
     seconds, problems, memory = {}, [], {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -88,25 +110,22 @@ def main(n=40):
         seconds["stock nbgrader, serial"] = (time.perf_counter() - started) / n
 
         for label, workers in (("ours, 1 worker", 1), (f"ours, all {cores} cores", cores)):
-            root, expected = new_class(scratch / f"ours-{workers}", n)
-            started = time.perf_counter()
-            run = grading.run(root, workers=workers, feedback=False, export=False,
-                              progress_stream=open(os.devnull, "w"), echo=lambda *a: None)
-            seconds[label] = (time.perf_counter() - started) / n
-            problems += check(root, expected, label)
-            problems += [f"{label}: {o.student} {o.status}" for o in run.outcomes if not o.graded]
-            # ru_maxrss so far, as each submission finished: the first and the
-            # last show whether a worker grows while it grades
-            memory[label] = (min(o.worker_peak_rss for o in run.outcomes),
-                             max(o.worker_peak_rss for o in run.outcomes),
-                             max(o.child_peak_rss for o in run.outcomes))
+            seconds[label], wrong, memory[label] = ours(scratch, n, label, workers=workers)
+            problems += wrong
+        if cluster:
+            label = "ours, 2-worker Dask cluster + PostgreSQL"
+            with localservices.postgres_server() as db_url, \
+                    localservices.dask_cluster(workers=2) as address:
+                seconds[label], wrong, memory[label] = ours(scratch, n, label, scheduler=address,
+                                                            db_url=db_url)
+            problems += wrong
 
-    stock, one, every = seconds.values()
-    print(f"{n} synthetic submissions, {cores} cores, graded three ways in one run "
+    stock, one, every = list(seconds.values())[:3]
+    print(f"{n} synthetic submissions, {cores} cores, graded side by side in one run "
           "(seconds per submission, autograding only):")
     for label, value in seconds.items():
-        print(f"  {label:26} {value:6.2f} s")
-    print(f"  {'floor (kernel + nbclient)':26} {floor_seconds:6.2f} s")
+        print(f"  {label:42} {value:6.2f} s")
+    print(f"  {'floor (kernel + nbclient)':42} {floor_seconds:6.2f} s")
     print(f"all cores vs stock serial:  {stock / every:.2f}x faster   (target >= 1.8x)")
     print(f"1 worker vs the floor:      {one / floor_seconds:.2f}x        (target <= 1.3x)")
     for label, (first, last, child) in memory.items():
@@ -116,9 +135,10 @@ def main(n=40):
     if problems:
         print("WRONG GRADES:\n  " + "\n  ".join(problems))
         return 1
-    print(f"every student's points equal the catalogue's, in both of our runs")
+    print("every student's points equal the catalogue's, in every run of ours")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 40))
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    sys.exit(main(int(numbers[0]) if numbers else 40, cluster="--cluster" in sys.argv[1:]))

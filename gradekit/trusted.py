@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor

@@ -8,24 +8,19 @@ the accuracy catalogue says each submission must earn.
 
 import csv
 import dataclasses
-import glob
 import os
-import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import ROOT
-from gradekit import course, grading, report, submissions, synthetic
+from gradekit import course, grading, localservices, report, submissions, synthetic
 from gradekit.demo import copy_course
 
 HOSTILE = ROOT / "tests" / "hostile"
@@ -50,12 +45,6 @@ def cell_grades(db_url):
         assignment = gradebook.find_assignment(course.ASSIGNMENT)
         return {(s.student.id, g.name): (g.auto_score, g.needs_manual_grade)
                 for s in assignment.submissions for n in s.notebooks for g in n.grades}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # ---------------------------------------------------------------- one machine
@@ -234,7 +223,7 @@ def grade_command(root, *args):
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     root, _ = new_class(tmp_path / "course", 1)
-    result = grade_command(root, "--scheduler", f"tcp://127.0.0.1:{free_port()}")
+    result = grade_command(root, "--scheduler", f"tcp://127.0.0.1:{localservices.free_port()}")
     assert result.returncode == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -242,73 +231,26 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):
     root, _ = new_class(tmp_path / "course", 1)
-    result = grade_command(root, "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/gradebook")
+    result = grade_command(root, "--db", f"postgresql://nobody@127.0.0.1:{localservices.free_port()}/gradebook")
     assert result.returncode == 1
     assert "cannot open the gradebook postgresql://nobody@127.0.0.1:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "autograded").exists()
 
 
-def _postgres_bin():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    assert found, "PostgreSQL is not installed (apt-get install postgresql; .ci/run does this)"
-    return Path(found[-1]).parent
-
-
 @pytest.fixture(scope="module")
 def postgres():
-    """A real PostgreSQL server on a free loopback port, for this module;
-    yields the gradebook's database URL."""
-    bindir = _postgres_bin()
-    folder = Path(tempfile.mkdtemp(prefix="gradekit-pg-"))
-    as_user = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        user = pwd.getpwnam("postgres")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    os.chmod(folder, 0o755)
-    port = free_port()
-    run = lambda *argv: subprocess.run([*as_user, *argv], check=True, capture_output=True, text=True)
-    run(str(bindir / "initdb"), "-D", str(folder / "data"), "--auth=trust", "-U", "grader")
-    run(str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "log"), "-w",
-        "-o", f"-p {port} -h 127.0.0.1 -k {folder}", "start")
-    try:
-        run(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "grader", "gradebook")
-        yield f"postgresql://grader@127.0.0.1:{port}/gradebook"
-    finally:
-        run(str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+    """A real PostgreSQL server on a free loopback port, for this module."""
+    with localservices.postgres_server() as db_url:
+        yield db_url
 
 
 @pytest.fixture(scope="module")
 def dask_cluster():
     """A Dask scheduler and two workers, each a separate process started
-    from the command line as an instructor would; yields its address."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    dask = str(Path(sys.executable).parent / "dask")
-    env = course.environment()
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)]
-    for name in ("worker-a", "worker-b"):
-        processes.append(subprocess.Popen(
-            [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--name", name,
-             "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True))
-    try:
-        from dask.distributed import Client
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=120)
+    with the ``dask`` command, as an instructor would."""
+    with localservices.dask_cluster(workers=2) as address:
         yield address
-    finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_a_two_worker_cluster_with_postgresql_grades_like_a_serial_run(

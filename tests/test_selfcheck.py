@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import nbformat
-import pytest
 
 from conftest import RELEASE_NOTEBOOK, ROOT
 from gradekit import course, selfcheck, submissions

@@ -89,8 +89,6 @@ class Outcome:
     worker_peak_rss: int = 0   # bytes, the worker process so far
     child_peak_rss: int = 0    # bytes, its largest sandboxed process so far
     fingerprint: str = ""
-    score: float = None
-    max_score: float = None
 
 
 def fingerprint(root, assignment, student):
@@ -116,7 +114,7 @@ def grade_one(root, assignment, student, db_url, feedback=True):
     root = str(root)
     config = course_config(root, db_url)
     prints = fingerprint(root, assignment, student)
-    log = logging.getLogger(f"gradekit.grading.{student}")
+    log = logging.getLogger("gradekit.grading.task")  # one logger, its records per task
     log.propagate = False
     collected = _Collect()
     log.handlers = [collected]
@@ -138,20 +136,10 @@ def grade_one(root, assignment, student, db_url, feedback=True):
         status.save(root, assignment, student, record)
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
     child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    outcome = Outcome(student=student, graded=graded, status=status.status_of(root, assignment, student),
-                      seconds=time.monotonic() - started, worker=f"{os.uname().nodename}:{os.getpid()}",
-                      worker_peak_rss=self_usage.ru_maxrss * 1024,
-                      child_peak_rss=child_usage.ru_maxrss * 1024, fingerprint=prints)
-    if graded:
-        outcome.score, outcome.max_score = _score(db_url, config, assignment, student)
-    return outcome
-
-
-def _score(db_url, config, assignment, student):
-    from nbgrader.api import Gradebook
-    with Gradebook(db_url, config.CourseDirectory.course_id) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        return submission.score, submission.max_score
+    return Outcome(student=student, graded=graded, status=status.status_of(root, assignment, student),
+                   seconds=time.monotonic() - started, worker=f"{os.uname().nodename}:{os.getpid()}",
+                   worker_peak_rss=self_usage.ru_maxrss * 1024,
+                   child_peak_rss=child_usage.ru_maxrss * 1024, fingerprint=prints)
 
 
 # ------------------------------------------------------------------ driver side
@@ -278,47 +266,23 @@ def default_db_url(root):
     return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
 
-def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=None,
-        db_url=None, archive=None, pattern=None, feedback=True, export=True,
-        progress_stream=sys.stderr, echo=print):
-    """Grade the class in ``root``; returns a Report (see the module doc).
-
-    Arguments:
-    workers -- int, worker processes of the local cluster (default: one per core)
-    scheduler -- str, address of an existing Dask scheduler instead
-    db_url -- str, the gradebook (default: the course's gradebook.db)
-    archive, pattern -- collect submissions from this LMS archive first
-    feedback, export -- also write feedback/ and grades.csv
-    """
+def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url, feedback,
+                      progress_stream, echo):
+    """Grade the students ``todo`` on the cluster, adding to ``report``."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    root = Path(root).resolve()
-    db_url = db_url or default_db_url(root)
-    if archive:
-        echo(f"Collecting submissions from {archive} ...")
-        from .collect import collect
-        collect(root, assignment, archive, pattern, _db_args(db_url))
-    if ensure_assignment(root, assignment, db_url):
-        echo("The gradebook did not know the assignment: generated it from source/")
-    students = submitted_students(root, assignment)
-    report = Report()
-    report.skipped = [s for s in students if is_done(root, assignment, s)]
-    todo = [s for s in students if s not in report.skipped]
-    echo(f"{len(students)} submissions in submitted/: {len(todo)} to grade"
-         + (f", {len(report.skipped)} already graded (resuming)" if report.skipped else ""))
-
     cluster = None
-    started = time.monotonic()
     if scheduler:
         try:
             client = Client(scheduler, timeout=30)
         except OSError as error:
             raise GradingError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     else:
-        workers = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
+    futures = []
     try:
         if scheduler:
             try:
@@ -342,19 +306,55 @@ def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=
                     outcome = Outcome(student=student, graded=False, seconds=0.0,
                                       status=f"failed: the grading worker failed ({error!r}); "
                                              "run again to retry")
-                if outcome.graded or outcome.status.startswith("failed"):
+                if outcome.fingerprint:  # graded, or failed for a reason of its own
                     mark_done(root, assignment, outcome)
                 report.outcomes.append(outcome)
                 progress.update(outcome)
-        except KeyboardInterrupt:
-            report.interrupted = True
-            client.cancel(futures)
         finally:
             progress.close()
     finally:
+        if futures:
+            client.cancel(futures)
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=None,
+        db_url=None, archive=None, pattern=None, feedback=True, export=True,
+        progress_stream=sys.stderr, echo=print):
+    """Grade the class in ``root``; returns a Report (see the module doc).
+
+    Arguments:
+    workers -- int, worker processes of the local cluster (default: one per core)
+    scheduler -- str, address of an existing Dask scheduler instead
+    db_url -- str, the gradebook (default: the course's gradebook.db)
+    archive, pattern -- collect submissions from this LMS archive first
+    feedback, export -- also write feedback/ and grades.csv
+    """
+    root = Path(root).resolve()
+    db_url = db_url or default_db_url(root)
+    if archive:
+        echo(f"Collecting submissions from {archive} ...")
+        from .collect import collect
+        collect(root, assignment, archive, pattern, _db_args(db_url))
+    if ensure_assignment(root, assignment, db_url):
+        echo("The gradebook did not know the assignment: generated it from source/")
+    students = submitted_students(root, assignment)
+    report = Report()
+    done = {s for s in students if is_done(root, assignment, s)}
+    report.skipped = [s for s in students if s in done]
+    todo = [s for s in students if s not in done]
+    echo(f"{len(students)} submissions in submitted/: {len(todo)} to grade"
+         + (f", {len(report.skipped)} already graded (resuming)" if report.skipped else ""))
+
+    started = time.monotonic()
+    try:
+        if todo:
+            _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url,
+                              feedback, progress_stream, echo)
+    except KeyboardInterrupt:
+        report.interrupted = True
     report.seconds = time.monotonic() - started
     if export and not report.interrupted:
         course.nbgrader(root, "export", "--to", str(root / "grades.csv"), *_db_args(db_url))

@@ -56,7 +56,8 @@ def hidden_calls(source):
 # ------------------------------------------------------------ grader side
 
 class StudentProcess:
-    """The sandboxed process that runs one notebook's cells (see serve).
+    """The sandboxed process that runs one notebook's cells (see
+    gradekit.student_server).
 
     ``launch`` starts it and returns at once, so it can run the cells while
     the notebook's kernel runs them too; ``wait_until_ready`` then waits for
@@ -70,9 +71,6 @@ class StudentProcess:
         os.chmod(self.scratch, 0o755)
         self.process = None
         self.skipped = set()
-
-    def launch(self):
-        self._launch([c for c in self.cells if c[0] not in self.skipped])
 
     def wait_until_ready(self):
         """Wait until it has run the cells; a cell that kills or hangs it is
@@ -97,7 +95,9 @@ class StudentProcess:
         self.launch()
         self.wait_until_ready()
 
-    def _launch(self, cells):
+    def launch(self):
+        """Start it (without the cells that killed or hung it before)."""
+        cells = [c for c in self.cells if c[0] not in self.skipped]
         spec = os.path.join(self.scratch, "spec.json")
         with open(spec, "w") as handle:
             json.dump({"cells": cells, "modules": self.modules, "timeout": self.timeout}, handle)

@@ -361,6 +361,7 @@ def finished(browser, lab):
             assert cell.source == typed[grade_id(cell)], grade_id(cell)
     run_all(page)
     save(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield page, code_outputs(page)
     page.close()
 
@@ -412,6 +413,26 @@ def test_epsilon_plot_is_rendered_as_an_image(finished):
     page.screenshot(path=str(ARTIFACTS / "finished_notebook.png"))
     for name in ("epsilon_plot.png", "finished_notebook.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000, name
+
+
+def test_figures_in_the_text_load_in_the_browser(finished):
+    """Every figure of the notebook's text is an <img> the browser loaded,
+    with the alt text written for it."""
+    from test_notebook_text import figures
+    page, _ = finished
+    wanted = [(src, alt) for _, alt, src, _ in figures(RELEASE_NOTEBOOK)]
+    images = notebook(page).locator(".jp-MarkdownOutput img")
+    assert images.count() == len(wanted) == 3
+    for k, (src, alt) in enumerate(wanted):
+        image = images.nth(k)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=image.element_handle())
+        assert image.get_attribute("alt") == alt
+        assert image.evaluate("img => img.currentSrc").split("?")[0].endswith(src), src
+        assert image.bounding_box()["width"] > 400, src
+    images.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "figure_1_in_lab.png"))
 
 
 def test_nbgrader_validate_button_reports_success(finished):

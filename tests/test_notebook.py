@@ -1,17 +1,21 @@
 """The notebooks run as students and instructors run them, in a real kernel."""
 
+import re
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from conftest import RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, read
+from gradekit.stubs import resolve_regions
 from gradekit.submissions import grade_id
 
 
-def execute(path):
-    """Run every cell of a notebook in a fresh kernel, as "Run All" would,
-    going on past errors; returns the executed notebook."""
-    notebook = read(path)
+def execute(path, notebook=None):
+    """Run every cell of a notebook (the one at ``path``, or ``notebook`` as
+    if it were there) in a fresh kernel, as "Run All" would, going on past
+    errors; returns the executed notebook."""
+    notebook = read(path) if notebook is None else notebook
     NotebookClient(notebook, timeout=120, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
@@ -25,6 +29,16 @@ def executed_source():
 @pytest.fixture(scope="module")
 def executed_release():
     return execute(RELEASE_NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def executed_as_given():
+    """The source with backward_propagation_n as students first get it
+    (both planted bugs in) and every other answer done."""
+    notebook = read(SOURCE_NOTEBOOK)
+    cell = next(c for c in notebook.cells if grade_id(c) == "backward_propagation_n")
+    cell.source = resolve_regions(cell.source, {0, 1})
+    return execute(SOURCE_NOTEBOOK, notebook)
 
 
 def outputs(notebook, kind):
@@ -95,3 +109,30 @@ def test_unfinished_cells_keep_run_all_going_in_jupyterlab():
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
             assert "raises-exception" in cell.metadata.get("tags", []), index
     assert execute_cells
+
+
+EXPECTED_OUTPUT = re.compile(r"\*\*Expected output\*\*(?P<label>[^\n]*)\n\s*```\n(?P<text>.*?)\n```", re.S)
+
+
+def test_every_expected_output_is_what_the_cell_above_it_prints(executed_source, executed_as_given):
+    """Each **Expected output** block shows exactly what the example cell
+    right above it prints: with the planted bugs when it says "(with the
+    backward pass as given)", with the instructor's answers otherwise."""
+    checked = 0
+    for index, cell in enumerate(read(SOURCE_NOTEBOOK).cells):
+        if cell.cell_type != "markdown":
+            continue
+        for block in EXPECTED_OUTPUT.finditer(cell.source):
+            run = executed_as_given if "as given" in block["label"] else executed_source
+            above = run.cells[index - 1]
+            assert above.cell_type == "code" and not grade_id(above), index
+            printed = "".join(o.text for o in above.outputs
+                              if o.output_type == "stream" and o.name == "stdout")
+            assert printed.rstrip("\n") == block["text"], (index, block["label"])
+            checked += 1
+    assert checked >= 8
+
+
+def test_as_given_the_planted_bugs_show(executed_as_given):
+    printed = "".join(o.text for _, o in outputs(executed_as_given, "stream"))
+    assert "difference = 0.2850931567761623" in printed

@@ -33,7 +33,8 @@ from traitlets import Bool, Integer, List
 
 from nbgrader.preprocessors import Execute
 
-from .sandbox import DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxedKernelManager, ensure_available
+from .sandbox import (DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxedKernelManager, ensure_available,
+                      record_peak)
 
 
 def _why_it_died(code):
@@ -92,6 +93,15 @@ class GuardedExecute(Execute):
         finally:
             # cells that killed or hung the kernel: the trusted regrade skips them too
             resources["gradekit"]["dead_cells"] = sorted(self._dead_cells)
+
+    def _record_peak(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            record_peak(process.pid)
+
+    def _cleanup_kernel(self):
+        self._record_peak()
+        super()._cleanup_kernel()
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -183,6 +193,7 @@ class GuardedExecute(Execute):
     def _restart_and_replay(self, index):
         while self._restarts <= self.max_restarts:
             self._restarts += 1
+            self._record_peak()
             run_sync(self.km.restart_kernel)(now=True)
             self.kc.stop_channels()
             run_sync(self.async_start_new_kernel_client)()

@@ -86,8 +86,9 @@ class Outcome:
     status: str              # "graded", "graded with warnings: ...", "failed: ..."
     seconds: float
     worker: str = ""
+    worker_rss: int = 0        # bytes, the worker process when it finished this one
     worker_peak_rss: int = 0   # bytes, the worker process so far
-    child_peak_rss: int = 0    # bytes, its largest sandboxed process so far
+    child_peak_rss: int = 0    # bytes, the largest sandboxed process (kernel, regrade) of this one
     fingerprint: str = ""
 
 
@@ -110,9 +111,11 @@ def grade_one(root, assignment, student, db_url, feedback=True):
     """
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
+    from .sandbox import take_peak
     started = time.monotonic()
     root = str(root)
     config = course_config(root, db_url)
+    take_peak()
     prints = fingerprint(root, assignment, student)
     log = logging.getLogger("gradekit.grading.task")  # one logger, its records per task
     log.propagate = False
@@ -134,12 +137,24 @@ def grade_one(root, assignment, student, db_url, feedback=True):
             next((r for r in reasons if not r.startswith("There was an error")), "")
             or str(error)))
         status.save(root, assignment, student, record)
-    self_usage = resource.getrusage(resource.RUSAGE_SELF)
-    child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # (RUSAGE_CHILDREN would not do: a child's peak includes this process's
+    # size when it was forked; and Linux updates ru_maxrss lazily, so it can
+    # trail the current size)
+    rss = _current_rss()
+    peak = max(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     return Outcome(student=student, graded=graded, status=status.status_of(root, assignment, student),
                    seconds=time.monotonic() - started, worker=f"{os.uname().nodename}:{os.getpid()}",
-                   worker_peak_rss=self_usage.ru_maxrss * 1024,
-                   child_peak_rss=child_usage.ru_maxrss * 1024, fingerprint=prints)
+                   worker_rss=rss, worker_peak_rss=peak,
+                   child_peak_rss=take_peak(), fingerprint=prints)
+
+
+def _current_rss():
+    """Bytes of this process's resident memory now (Linux)."""
+    with open("/proc/self/status") as status_file:
+        for line in status_file:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 # ------------------------------------------------------------------ driver side
@@ -154,7 +169,6 @@ def is_done(root, assignment, student):
 def mark_done(root, assignment, outcome):
     record = status.load(root, assignment, outcome.student)
     record["graded_from"] = outcome.fingerprint
-    record["grading_seconds"] = round(outcome.seconds, 2)
     status.save(root, assignment, outcome.student, record)
 
 
@@ -269,6 +283,7 @@ def default_db_url(root):
 def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url, feedback,
                       progress_stream, echo):
     """Grade the students ``todo`` on the cluster, adding to ``report``."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -278,9 +293,12 @@ def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url
         except OSError as error:
             raise GradingError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        # Dask's statistical profiler keeps a sample tree that grows with
+        # every task (about 0.6 MiB per submission); grading needs none
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
     futures = []
     try:

@@ -76,7 +76,9 @@ def dask_cluster(workers=2):
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = str(Path(sys.executable).parent / "dask")
-    quiet = {"env": course.environment(), "stdout": subprocess.DEVNULL,
+    # no statistical profiler: its sample tree grows with every task
+    env = dict(course.environment(), DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
+    quiet = {"env": env, "stdout": subprocess.DEVNULL,
              "stderr": subprocess.DEVNULL, "start_new_session": True}
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                    "--no-dashboard"], **quiet)]

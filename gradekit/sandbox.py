@@ -133,6 +133,35 @@ def check_available():
 
 _AVAILABLE = False
 
+#: the largest peak memory of a sandboxed process measured since take_peak()
+_PEAK = {"bytes": 0}
+
+
+def record_peak(pid):
+    """Note the peak resident memory (VmHWM) of process ``pid`` and of its
+    descendants (a sandbox is bwrap, its init, then the program), while they
+    are still alive."""
+    import psutil
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return
+    for process in processes:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        _PEAK["bytes"] = max(_PEAK["bytes"], int(line.split()[1]) * 1024)
+        except OSError:
+            continue
+
+
+def take_peak():
+    """Bytes: the largest peak recorded since the last call (0 if none)."""
+    peak, _PEAK["bytes"] = _PEAK["bytes"], 0
+    return peak
+
 
 def ensure_available():
     """check_available, once per process (its answer does not change)."""

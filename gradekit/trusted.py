@@ -178,6 +178,7 @@ class StudentProcess:
 
     def stop(self):
         if self.process and self.process.poll() is None:
+            sandbox.record_peak(self.process.pid)
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import course, status
 
+
 class GradingError(RuntimeError):
     """The run cannot start (no scheduler, no database, no sandbox); says why."""
 

@@ -36,19 +36,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from gradekit import course, grading, localservices, report, synthetic
-from gradekit.catalogue import STOCK_AUTOGRADE
-from gradekit.demo import copy_course
 from gradekit.sandbox import SandboxedKernelManager
-
-
-def new_class(folder, n, stock=False):
-    root = copy_course(folder)
-    if stock:
-        with open(root / "nbgrader_config.py", "a") as config:
-            config.write(STOCK_AUTOGRADE)
-    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
-    expected = synthetic.write_class(root, n)
-    return root, expected
 
 
 def floor(root, repeats=5):
@@ -80,7 +68,7 @@ def check(root, expected, label, db_url=None):
 def ours(scratch, n, label, **where):
     """Grade a fresh class with our command; returns (seconds per
     submission, problems, memory figures)."""
-    root, expected = new_class(scratch / label.replace(" ", "-"), n)
+    root, expected = synthetic.new_class(scratch / label.replace(" ", "-"), n)
     started = time.perf_counter()
     run = grading.run(root, feedback=False, export=False,
                       progress_stream=open(os.devnull, "w"), echo=lambda *a: None, **where)
@@ -101,10 +89,10 @@ def main(n=40, cluster=False):
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         # the first complete submission of the class is the floor's notebook
-        root, expected = new_class(scratch / "floor-course", 1)
+        root, expected = synthetic.new_class(scratch / "floor-course", 1)
         floor_seconds = floor(root)
 
-        root, expected = new_class(scratch / "stock", n, stock=True)
+        root, expected = synthetic.new_class(scratch / "stock", n, stock=True)
         started = time.perf_counter()
         course.nbgrader(root, "autograde", course.ASSIGNMENT)
         seconds["stock nbgrader, serial"] = (time.perf_counter() - started) / n

@@ -101,22 +101,15 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
     list of Outcome, in file-name order; a submission nbgrader could not
     grade at all has no earned points and no messages
     """
-    from .demo import copy_course  # the course files a grading run needs
+    from .demo import new_course  # the course files a grading run needs
 
     entries = submissions.load_all(folder)
     base = submissions.load(baseline)
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_course(Path(workdir or scratch) / "course")
-        if stock:
-            with open(root / "nbgrader_config.py", "a") as config:
-                config.write(STOCK_AUTOGRADE)
-        course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        root = new_course(Path(workdir or scratch) / "course", stock)
         # read before grading: a hostile submission graded without the
         # sandbox can overwrite the course's files
-        release = nbformat.read(root / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb",
-                                as_version=4)
-        full = {submissions.grade_id(c): c.metadata["nbgrader"]["points"]
-                for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        full = submissions.full_marks(root)
         for entry in entries:
             merged = dataclasses.replace(entry, cells={**base.cells, **entry.cells})
             submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, merged)

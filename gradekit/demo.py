@@ -33,6 +33,19 @@ def copy_course(destination, root=course.ROOT):
     return destination
 
 
+def new_course(folder, stock=False):
+    """copy_course into ``folder``, then generate the release (and the
+    gradebook); with ``stock``, grading uses nbgrader's own pipelines
+    (catalogue.STOCK_AUTOGRADE). Returns the course root."""
+    root = copy_course(folder)
+    if stock:
+        from .catalogue import STOCK_AUTOGRADE
+        with open(root / "nbgrader_config.py", "a") as config:
+            config.write(STOCK_AUTOGRADE)
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    return root
+
+
 def forget_students(root, names):
     """Remove these students and their submissions from the course's gradebook."""
     database = Path(root) / "gradebook.db"

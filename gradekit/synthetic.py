@@ -9,20 +9,18 @@ both lists. Each student's expected points come from the catalogue file.
 import dataclasses
 import itertools
 
-import nbformat
-
 from . import course, submissions
+from .demo import new_course
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
 BASELINE = course.ROOT / "demo" / "complete.py"
 
 
-def full_marks(root):
-    """dict test-cell grade_id -> points, read from the course's release."""
-    release = nbformat.read(root / "release" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb",
-                            as_version=4)
-    return {submissions.grade_id(c): c.metadata["nbgrader"]["points"]
-            for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
+def new_class(folder, n, stock=False):
+    """A new course in ``folder`` (see demo.new_course) with a class of ``n``
+    submissions; returns (course root, what write_class returns)."""
+    root = new_course(folder, stock)
+    return root, write_class(root, n)
 
 
 def write_class(root, n, catalogue=CATALOGUE, baseline=BASELINE):
@@ -35,7 +33,7 @@ def write_class(root, n, catalogue=CATALOGUE, baseline=BASELINE):
     entries = submissions.load_all(catalogue)
     correct = itertools.cycle([e for e in entries if e.name.startswith("correct_")])
     mistakes = itertools.cycle([e for e in entries if e.name.startswith("mistake_")])
-    full = full_marks(root)
+    full = submissions.full_marks(root)
     expected = {}
     for i in range(n):
         entry = next(correct if i % 2 == 0 else mistakes)

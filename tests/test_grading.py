@@ -27,12 +27,6 @@ HOSTILE = ROOT / "tests" / "hostile"
 QUIET = {"progress_stream": open(os.devnull, "w"), "echo": lambda *a: None}
 
 
-def new_class(folder, n):
-    root = copy_course(folder)
-    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
-    return root, synthetic.write_class(root, n)
-
-
 def earned(root, db_url=None):
     _, rows = report.grade_table(db_url or grading.default_db_url(root), course.ASSIGNMENT)
     return {row["student"]: row["scores"] for row in rows}
@@ -53,7 +47,7 @@ def cell_grades(db_url):
 def graded_class(tmp_path_factory):
     """A synthetic class of 10, a vandal that attacks its neighbours, and a
     damaged notebook, graded on two local workers with feedback and export."""
-    root, expected = new_class(tmp_path_factory.mktemp("class") / "course", 10)
+    root, expected = synthetic.new_class(tmp_path_factory.mktemp("class") / "course", 10)
     vandal = submissions.load(HOSTILE / "hostile_vandalises_neighbours.py")
     base = submissions.load(ROOT / "demo" / "complete.py")
     submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
@@ -132,7 +126,7 @@ def test_running_again_grades_nothing_twice(graded_class):
 
 
 def test_a_changed_submission_is_graded_again(tmp_path):
-    root, expected = new_class(tmp_path / "course", 2)
+    root, expected = synthetic.new_class(tmp_path / "course", 2)
     grading.run(root, workers=1, feedback=False, export=False, **QUIET)
     student = sorted(expected)[0]
     empty = submissions.load(ROOT / "demo" / "empty.py")
@@ -156,7 +150,7 @@ def test_demo_class_graded_in_parallel_gets_the_committed_grades(tmp_path):
 # ---------------------------------------------------------------- interruption
 
 def test_ctrl_c_then_running_again_resumes_without_losing_or_repeating_a_grade(tmp_path):
-    root, expected = new_class(tmp_path / "course", 8)
+    root, expected = synthetic.new_class(tmp_path / "course", 8)
     command = [sys.executable, "-m", "gradekit", "grade", "--course", str(root), "--workers", "1",
                "--no-feedback"]
     first = subprocess.Popen(command, env=course.environment(), stdout=subprocess.PIPE,
@@ -225,7 +219,7 @@ def grade_command(root, *args):
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
-    root, _ = new_class(tmp_path / "course", 1)
+    root, _ = synthetic.new_class(tmp_path / "course", 1)
     result = grade_command(root, "--scheduler", f"tcp://127.0.0.1:{localservices.free_port()}")
     assert result.returncode == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in result.stderr
@@ -233,7 +227,7 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):
-    root, _ = new_class(tmp_path / "course", 1)
+    root, _ = synthetic.new_class(tmp_path / "course", 1)
     result = grade_command(root, "--db", f"postgresql://nobody@127.0.0.1:{localservices.free_port()}/gradebook")
     assert result.returncode == 1
     assert "cannot open the gradebook postgresql://nobody@127.0.0.1:" in result.stderr
@@ -258,7 +252,7 @@ def dask_cluster():
 
 def test_a_two_worker_cluster_with_postgresql_grades_like_a_serial_run(
         tmp_path, postgres, dask_cluster):
-    root, expected = new_class(tmp_path / "cluster", 12)
+    root, expected = synthetic.new_class(tmp_path / "cluster", 12)
     result = grading.run(root, scheduler=dask_cluster, db_url=postgres, **QUIET)
     assert result.workers == 2
     assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"

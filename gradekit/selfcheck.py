@@ -16,7 +16,7 @@ import nbformat
 
 from . import course, grading, report, submissions
 from .catalogue import failure_message
-from .demo import copy_course
+from .demo import new_course
 
 STUDENT = "you"
 
@@ -33,8 +33,7 @@ def check(notebook):
     except Exception as error:
         raise ValueError(f"{notebook} is not a readable notebook: {error}") from None
     with tempfile.TemporaryDirectory(prefix="gradekit-check-") as scratch:
-        root = copy_course(Path(scratch) / "course")
-        course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+        root = new_course(Path(scratch) / "course")
         folder = root / "submitted" / STUDENT / course.ASSIGNMENT
         shutil.copytree(root / "release" / course.ASSIGNMENT, folder,
                         ignore=shutil.ignore_patterns("*.ipynb"))

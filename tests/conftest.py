@@ -30,6 +30,13 @@ def read(path):
     return nbformat.read(str(path), as_version=4)
 
 
+def gradekit_command(*args, timeout=600):
+    """Run ``python -m gradekit <args>`` as a user would; returns the
+    CompletedProcess (stdout and stderr as text)."""
+    return subprocess.run([sys.executable, "-m", "gradekit", *args], env=course.environment(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.fixture
 def course_copy(tmp_path):
     return copy_course(tmp_path / "course")

@@ -19,7 +19,7 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, gradekit_command
 from gradekit import course, grading, localservices, report, submissions, synthetic
 from gradekit.demo import copy_course
 
@@ -214,8 +214,7 @@ def test_the_file_name_pattern_is_configurable(tmp_path):
 # ---------------------------------------------------------------- a cluster
 
 def grade_command(root, *args):
-    return subprocess.run([sys.executable, "-m", "gradekit", "grade", "--course", str(root), *args],
-                          env=course.environment(), capture_output=True, text=True, timeout=300)
+    return gradekit_command("grade", "--course", str(root), *args, timeout=300)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):

@@ -1,13 +1,10 @@
 """The self-study reader's check: ./course check NOTEBOOK grades a filled
 notebook with the hidden tests and prints a per-exercise table."""
 
-import subprocess
-import sys
-
 import nbformat
 
-from conftest import RELEASE_NOTEBOOK, ROOT
-from gradekit import course, selfcheck, submissions
+from conftest import RELEASE_NOTEBOOK, ROOT, gradekit_command
+from gradekit import selfcheck, submissions
 
 
 def filled(tmp_path, name):
@@ -18,8 +15,7 @@ def filled(tmp_path, name):
 
 
 def run_check(path):
-    return subprocess.run([sys.executable, "-m", "gradekit", "check", str(path)],
-                          env=course.environment(), capture_output=True, text=True, timeout=600)
+    return gradekit_command("check", str(path))
 
 
 def test_a_complete_notebook_passes_every_exercise(tmp_path):

@@ -7,6 +7,7 @@ and runs it with ``NotebookCollector``, which files each notebook as
 ``submitted/<student>/<assignment>/<notebook>.ipynb``.
 """
 
+import functools
 import os
 import re
 import shutil
@@ -46,12 +47,16 @@ class NotebookCollector(FileNameCollectorPlugin):
         if info is None:
             return None
         info.setdefault("file_id", os.path.basename(submitted_file))
-        released = sorted(Path(self.parent.coursedir.format_path(
-            self.parent.coursedir.release_directory, ".", self.parent.coursedir.assignment_id))
-            .glob("*.ipynb"))
-        if submitted_file.endswith(".ipynb") and len(released) == 1:
-            info["file_id"] = released[0].name
+        if submitted_file.endswith(".ipynb") and len(self._released) == 1:
+            info["file_id"] = self._released[0].name
         return info
+
+    @functools.cached_property
+    def _released(self):
+        """The release's notebooks (looked up once, not once a file)."""
+        coursedir = self.parent.coursedir
+        return sorted(Path(coursedir.format_path(coursedir.release_directory, ".",
+                                                 coursedir.assignment_id)).glob("*.ipynb"))
 
 
 def collect(root, assignment, archive, pattern=None, db_args=()):

@@ -37,6 +37,14 @@ from .sandbox import (DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxedKernelMa
                       record_peak)
 
 
+def is_skipped(cell, grade_ids):
+    """Whether ``cell`` is a locked cell named in ``grade_ids`` (figure cells
+    that grading does not run). OverwriteCells has restored every locked
+    cell's source from the gradebook, so such a cell is the instructor's code."""
+    nbgrader = cell.metadata.get("nbgrader", {})
+    return bool(nbgrader.get("locked")) and nbgrader.get("grade_id") in grade_ids
+
+
 def _why_it_died(code):
     """Plain words for a kernel's exit status."""
     if code is None:
@@ -144,10 +152,7 @@ class GuardedExecute(Execute):
         return result
 
     def _skipped(self, cell):
-        # OverwriteCells has restored every locked cell's source from the
-        # gradebook, so a skipped cell is the instructor's figure code
-        nbgrader = cell.metadata.get("nbgrader", {})
-        return bool(nbgrader.get("locked")) and nbgrader.get("grade_id") in self.skip_cells
+        return is_skipped(cell, self.skip_cells)
 
     def _kernel_stuck(self, cell, index):
         message = (f"This cell did not finish within {self.timeout} s and did not stop when "

@@ -38,6 +38,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, List
 
 from . import sandbox, wire
+from .execute import is_skipped
 from .checks.gradient_checking import StudentError
 
 HIDDEN_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(\w+)\s+as\s+(\w+)\s*$", re.M)
@@ -237,7 +238,7 @@ class TrustedRegrade(NbGraderPreprocessor):
         test_indices = {index for index, _, _ in tests}
         cells = [[i, c.source] for i, c in enumerate(nb.cells)
                  if c.cell_type == "code" and i not in test_indices and i not in leave_out
-                 and c.metadata.get("nbgrader", {}).get("grade_id") not in self.skip_cells]
+                 and not is_skipped(c, self.skip_cells)]
         guarded = self.config.get("GuardedExecute", {})
         student = StudentProcess(
             cells, sorted({module for _, _, calls in tests for module, _, _ in calls}),

@@ -11,6 +11,7 @@ from nbgrader.preprocessors import (
     ComputeChecksums, DeduplicateIds, IgnorePattern, IncludeHeaderFooter, InstantiateTests,
     LimitOutput, LockCells, OverwriteCells, OverwriteKernelspec, SaveAutoGrades, SaveCells)
 
+from gradekit.checkhidden import CheckHiddenTests
 from gradekit.execute import GuardedExecute
 from gradekit.sanitize import HideTestCode, StripExecutionMetadata
 from gradekit.status import RecordStatus, StatusCsvExportPlugin, intake
@@ -37,6 +38,7 @@ c.GenerateAssignment.preprocessors = [
     CheckCellMetadata,
     ComputeChecksums,
     SaveCells,
+    CheckHiddenTests,         # every test cell has a registered check (gradekit.harness)
     ClearHiddenTests,
     ClearMarkScheme,
     ComputeChecksums,
@@ -66,9 +68,9 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
-    StartTrustedRegrade,      # runs the notebook's code in a second sandbox meanwhile
-    GuardedExecute,
-    TrustedRegrade,           # hidden tests again, out of the student's reach
+    StartTrustedRegrade,      # starts the deadline, and the notebook's code in a second sandbox
+    GuardedExecute,           # the notebook in a sandboxed kernel, test cells without hidden blocks
+    TrustedRegrade,           # each test cell's check, out of the student's reach: its score
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -79,7 +81,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.GuardedExecute.memory_limit = 2 * 1024 ** 3   # bytes per kernel
 c.GuardedExecute.cpu_limit = 600                # CPU seconds per kernel
-c.GuardedExecute.notebook_timeout = 300         # seconds per notebook in all
+c.GuardedExecute.notebook_timeout = 240         # seconds the kernel may run the notebook in all
+c.SubmissionDeadline.seconds = 300              # seconds for everything one submission costs
+
+# The course's checks, registered by the grade_ids of its test cells. They
+# run on the grader's side only; the sandbox never sees this package.
+c.TrustedRegrade.check_modules = ["gccourse.checks"]
 # The locked cell that only draws the epsilon figure is not run while
 # grading: no test needs it, and drawing is a third of a notebook's time.
 # (Its grade_id must name a locked cell, whose code the student cannot change.)

@@ -35,7 +35,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from gradekit import course, grading, localservices, report, synthetic
+from gccourse import course, synthetic
+from gradekit import grading, localservices, report
 from gradekit.sandbox import SandboxedKernelManager
 
 

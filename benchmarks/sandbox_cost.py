@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gradekit import course, submissions
-from gradekit.catalogue import STOCK_AUTOGRADE
-from gradekit.demo import copy_course
+from gccourse import course, submissions
+from gccourse.catalogue import STOCK_AUTOGRADE
+from gccourse.demo import copy_course
 
 VARIANTS = {
     "stock": ([], True),

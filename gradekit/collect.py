@@ -16,7 +16,7 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Unicode
 
-from . import course
+from . import commands
 
 DEFAULT_PATTERN = r"(?P<student_id>[^_]+)_(?P<file_id>.+)"
 
@@ -87,4 +87,4 @@ def collect(root, assignment, archive, pattern=None, db_args=()):
             "--ZipCollectApp.collector_plugin=gradekit.collect.NotebookCollector", *db_args]
     if pattern:
         args.append(f"--NotebookCollector.named_regexp={pattern}")
-    return course.nbgrader(root, *args)
+    return commands.nbgrader(root, *args)

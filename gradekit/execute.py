@@ -6,12 +6,16 @@
 * runs the kernel in the bubblewrap sandbox (gradekit.sandbox), and stops
   with a clear error when the sandbox cannot start, unless ``sandbox`` is
   explicitly switched off;
+* runs test cells without their hidden block: the hidden checks run on the
+  grader's side (gradekit.trusted), and a test cell's score is their
+  verdict alone;
 * survives a kernel that dies (os._exit, a segfault, the memory or CPU
   limit): the cell that killed it gets an error saying so, a new kernel is
   started, the cells before it are run again silently to rebuild the state,
   and grading goes on with the next cell;
-* bounds each notebook's total running time (``notebook_timeout``) on top of
-  nbgrader's per-cell timeout: cells not reached in time are marked as such;
+* bounds each notebook's total running time (``notebook_timeout``, and the
+  submission's deadline, gradekit.deadline) on top of nbgrader's per-cell
+  timeout: cells not reached in time are marked as such;
 * keeps at most ``max_output_bytes`` of output per cell, so a cell that
   prints gigabytes is still graded and the stored notebook stays small;
 * does not run the locked cells named in ``skip_cells``, which only draw
@@ -33,8 +37,10 @@ from traitlets import Bool, Integer, List
 
 from nbgrader.preprocessors import Execute
 
-from .sandbox import (DEFAULT_CPU_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxedKernelManager, ensure_available,
-                      record_peak)
+from . import deadline as deadlines
+from .harness import visible_source
+from .sandbox import (DEFAULT_CPU_LIMIT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MEMORY_LIMIT,
+                      SandboxedKernelManager, ensure_available, hidden_packages, record_peak)
 
 
 def is_skipped(cell, grade_ids):
@@ -78,6 +84,10 @@ class GuardedExecute(Execute):
         300, help="Seconds one notebook may run in all; cells not reached are not run").tag(config=True)
     max_output_bytes = Integer(
         100_000, help="Output kept per cell; the rest is dropped with a note").tag(config=True)
+    max_message_bytes = Integer(
+        DEFAULT_MAX_MESSAGE_BYTES,
+        help="Largest single message accepted from a kernel; ZeroMQ refuses a larger one "
+             "before it is read, so no output can grow the grader's memory").tag(config=True)
     max_restarts = Integer(3, help="Kernel restarts per notebook before giving up").tag(config=True)
     skip_cells = List(
         [], help="grade_ids of locked cells that only draw figures: not run while grading "
@@ -93,6 +103,7 @@ class GuardedExecute(Execute):
             self.kernel_manager_class = AsyncKernelManager
         self._events = resources.setdefault("gradekit", {}).setdefault("events", [])
         self._started = time.monotonic()
+        self._deadline = deadlines.start(resources, self.config)
         self._restarts = 0
         self._dead_cells = set()
         self._output_bytes = {}
@@ -116,6 +127,8 @@ class GuardedExecute(Execute):
         if isinstance(km, SandboxedKernelManager):
             km.memory_limit = self.memory_limit
             km.cpu_limit = self.cpu_limit
+            km.max_message_bytes = self.max_message_bytes
+            km.hide = hidden_packages(self.config)
         return km
 
     # ------------------------------------------------------------ time budget
@@ -129,10 +142,15 @@ class GuardedExecute(Execute):
         if self._restarts > self.max_restarts:
             self._not_run(cell, "the kernel died too often before this cell")
             return cell, resources
-        left = self.notebook_timeout - (time.monotonic() - self._started)
-        if left <= 0:
+        if deadlines.left(self._deadline) <= 0:
+            self._not_run(cell, "grading this submission used up all its time")
+            return cell, resources
+        if self._left() <= 0:
             self._not_run(cell, f"the notebook used up its {self.notebook_timeout} s of running time")
             return cell, resources
+        source = cell.source
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = visible_source(source)  # the hidden checks run on the grader's side
         try:
             result = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -142,6 +160,8 @@ class GuardedExecute(Execute):
             # interrupted, and still no answer: nbclient gives up on it
             self._kernel_stuck(cell, index)
             return cell, resources
+        finally:
+            cell.source = source
         self._note_truncation(cell, index)
         timed_out = any(o.output_type == "error" and o.ename == "CellTimeoutError"
                         for o in cell.outputs)
@@ -150,6 +170,18 @@ class GuardedExecute(Execute):
             # ignore SIGINT): replace it, or every later cell would time out.
             self._kernel_stuck(cell, index)
         return result
+
+    def _left(self):
+        """Seconds this notebook may still run: its own budget and the
+        submission's deadline, whichever comes first."""
+        own = self.notebook_timeout - (time.monotonic() - self._started)
+        return min(own, deadlines.left(self._deadline))
+
+    def _get_timeout(self, cell):
+        """nbclient's per-cell timeout, cut short by the time left."""
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._left()) + 1)
+        return left if timeout is None else min(timeout, left)
 
     def _skipped(self, cell):
         return is_skipped(cell, self.skip_cells)
@@ -215,7 +247,9 @@ class GuardedExecute(Execute):
         """Run a cell again in the new kernel, leaving its outputs alone."""
         if cell.cell_type != "code" or not cell.source.strip() or self._skipped(cell):
             return
-        msg_id = self.kc.execute(cell.source, silent=True, store_history=False,
+        source = visible_source(cell.source) if cell.metadata.get("nbgrader", {}).get("grade") \
+            else cell.source
+        msg_id = self.kc.execute(source, silent=True, store_history=False,
                                  allow_stdin=False, stop_on_error=False)
         run_sync(self.async_wait_for_reply)(msg_id, cell)
 

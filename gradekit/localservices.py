@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import course
+from . import commands
 
 
 def free_port():
@@ -77,7 +77,7 @@ def dask_cluster(workers=2):
     address = f"tcp://127.0.0.1:{port}"
     dask = str(Path(sys.executable).parent / "dask")
     # no statistical profiler: its sample tree grows with every task
-    env = dict(course.environment(), DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
+    env = dict(commands.environment(), DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
     quiet = {"env": env, "stdout": subprocess.DEVNULL,
              "stderr": subprocess.DEVNULL, "start_new_session": True}
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),

@@ -1,27 +1,37 @@
-"""Run student kernels inside a bubblewrap sandbox.
+"""Run student code inside a bubblewrap sandbox.
 
-What a sandboxed kernel sees:
+What a sandboxed process sees:
 
-* the Python installation, this virtual environment and the ``gradekit``
-  package, read-only, and the system's ``/usr``, read-only;
-* the submission's folder (the notebook and the instructor's helper modules),
-  read-only, as its working directory;
+* the Python installation and this virtual environment, read-only, and the
+  system's ``/usr``, read-only; of our own code, only the ``studentside``
+  package (the engine, ``gradekit``, and the course's checks are hidden
+  under empty read-only folders even when they are installed in the
+  environment);
+* the submission's folder (the notebook and the instructor's helper
+  modules), read-only, as its working directory;
+* for a kernel, its runtime folder (connection file and the sockets the
+  grader bound), read-only;
 * a private, empty, writable ``/tmp`` (its home directory lives there);
 * a network namespace of its own, with nothing in it: no network at all;
 * its own process, IPC and hostname namespaces; it runs as an unprivileged
   user (uid 65534) with no capabilities;
 * limits: address space (``memory_limit`` bytes, so a memory bomb becomes a
   MemoryError in the cell that allocates) and CPU seconds (``cpu_limit``,
-  after which the kernel is killed).
+  after which the process is killed).
+
+It shares no writable path with the host: nothing it can write is ever
+opened by the grader afterwards. The kernel does not bind its sockets (that
+would need a writable folder): the grader binds them in a folder of its own
+(mode 0700) and the kernel connects (studentside.kernel). Every message the
+grader receives from a kernel is refused by ZeroMQ above
+``max_message_bytes``, before it is read into memory.
 
 What it does not see: the course's ``source/`` (solutions and hidden
 tests), the gradebook, other students' work, the instructor's home folder,
-the rest of ``/etc``, or any other kernel's connection file.
-
-The kernel talks to nbgrader over IPC (unix sockets) in a private runtime
-folder bound into the sandbox, because it has no network to use TCP on.
+the rest of ``/etc``, or any other kernel's runtime folder.
 """
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,19 +39,23 @@ import sys
 import tempfile
 from pathlib import Path
 
+import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer
 
-import gradekit
+import studentside
+
+from .exceptions import SandboxUnavailable  # noqa: F401 -- raised here, defined with the others
 
 BWRAP = "bwrap"
 SANDBOX_UID = 65534
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 DEFAULT_CPU_LIMIT = 600
-
-
-class SandboxUnavailable(RuntimeError):
-    """The sandbox cannot start on this machine."""
+#: largest message the grader accepts from a kernel (ZMQ_MAXMSGSIZE)
+DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 ** 2
+#: our own packages a sandbox never sees, besides those a course names
+ALWAYS_HIDDEN = ("gradekit",)
 
 
 def _existing(paths):
@@ -49,24 +63,57 @@ def _existing(paths):
 
 
 def read_only_paths():
-    """Host paths every sandboxed kernel needs to read (and nothing more)."""
-    package = str(Path(gradekit.__file__).resolve().parent)
+    """Host paths every sandboxed process needs to read (and nothing more)."""
+    package = str(Path(studentside.__file__).resolve().parent)
     return _existing([sys.base_prefix, sys.prefix, package,
                       os.path.realpath(sys.executable)])
 
 
-def command(argv, workdir, runtime_dir, memory_limit=DEFAULT_MEMORY_LIMIT,
-            cpu_limit=DEFAULT_CPU_LIMIT, env=None):
+def package_folder(name):
+    """The folder of top-level package ``name`` on this host, found without
+    importing it, or None."""
+    try:
+        spec = importlib.util.find_spec(name.split(".")[0])
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.realpath(list(spec.submodule_search_locations)[0])
+
+
+def hidden_packages(config):
+    """Top-level packages of the course's checks (TrustedRegrade.check_modules
+    in ``config``), which a sandbox must never see."""
+    modules = config.get("TrustedRegrade", {}).get("check_modules", [])
+    return tuple(dict.fromkeys(str(name).split(".")[0] for name in modules))
+
+
+def hidden_paths(packages=()):
+    """Folders of our packages (the engine and the course's checks) that
+    lie inside a folder the sandbox reads, such as a non-editable install
+    in site-packages: each is covered by an empty read-only folder."""
+    bound = [os.path.realpath(p) for p in read_only_paths()]
+    found = []
+    for name in (*ALWAYS_HIDDEN, *packages):
+        folder = package_folder(name)
+        if folder and any(folder == b or folder.startswith(b.rstrip("/") + "/") for b in bound):
+            found.append(folder)
+    return list(dict.fromkeys(found))
+
+
+def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
+            cpu_limit=DEFAULT_CPU_LIMIT, env=None, hide=()):
     """The bwrap command line that runs ``argv`` in the sandbox.
 
     Arguments:
     argv -- list of str, the program and its arguments (paths as on the host)
     workdir -- str, folder bound read-only and used as working directory
-    runtime_dir -- str, folder bound read-write at the same path (the
-                   kernel's connection file and sockets), or None
+    runtime_dir -- str, folder bound read-only at the same path (a kernel's
+                   connection file and the sockets the grader bound), or None
     memory_limit -- int, bytes of address space (RLIMIT_AS)
     cpu_limit -- int, CPU seconds (RLIMIT_CPU)
     env -- dict of extra environment variables for the sandboxed program
+    hide -- names of packages (the course's checks) to hide besides gradekit
 
     Returns:
     list of str
@@ -101,9 +148,11 @@ def command(argv, workdir, runtime_dir, memory_limit=DEFAULT_MEMORY_LIMIT,
         cmd += ["--ro-bind", path, path]
     for path in read_only_paths():
         cmd += ["--ro-bind", path, path]
+    for path in hidden_paths(hide):
+        cmd += ["--tmpfs", path, "--remount-ro", path]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind", str(workdir), str(workdir)]
     if runtime_dir:
-        cmd += ["--bind", str(runtime_dir), str(runtime_dir)]
+        cmd += ["--ro-bind", str(runtime_dir), str(runtime_dir)]
     cmd += ["--chdir", str(workdir)]
     for key, value in environment.items():
         cmd += ["--setenv", key, value]
@@ -122,7 +171,7 @@ def check_available():
             "this when run as root), or run nbgrader with --GuardedExecute.sandbox=False "
             "to grade WITHOUT a sandbox on a machine you trust the submissions not to harm.")
     with tempfile.TemporaryDirectory() as workdir:
-        probe = command([sys.executable, "-c", "print('ok')"], workdir, None)
+        probe = command([sys.executable, "-c", "print('ok')"], workdir)
         result = subprocess.run(probe, capture_output=True, text=True, timeout=60)
     if result.returncode != 0 or result.stdout.strip() != "ok":
         raise SandboxUnavailable(
@@ -171,32 +220,77 @@ def ensure_available():
         _AVAILABLE = True
 
 
+def _bound_socket(owner, channel, identity=None, suffix=""):
+    """A ZeroMQ socket of ``owner`` (a kernel manager or client) for
+    ``channel``, *bound* at the kernel's IPC address (plus ``suffix``),
+    refusing messages above ``owner.max_message_bytes`` before reading them."""
+    url = owner._make_url(channel) + suffix
+    sock = owner.context.socket(_SOCKET_TYPES[channel])
+    sock.linger = 1000
+    sock.setsockopt(zmq.MAXMSGSIZE, int(owner.max_message_bytes))
+    if identity:
+        sock.identity = identity
+    sock.bind(url)
+    return sock
+
+
+_SOCKET_TYPES = {"hb": zmq.REQ, "shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER,
+                 "control": zmq.DEALER}
+
+
+class SandboxedKernelClient(AsyncKernelClient):
+    """A kernel client that binds its sockets where the sandboxed kernel
+    connects (see the module doc), with a cap on message size."""
+
+    max_message_bytes = Integer(DEFAULT_MAX_MESSAGE_BYTES,
+                                help="Largest message accepted from the kernel").tag(config=True)
+
+    def _create_connected_socket(self, channel, identity=None):
+        # The manager's own control socket takes the kernel's control
+        # address; the client's (unused by nbclient) binds beside it.
+        return _bound_socket(self, channel, identity, "-client" if channel == "control" else "")
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox (see module doc).
 
-    Each kernel gets a private runtime folder for its connection file and
-    IPC sockets; it is removed when the kernel is cleaned up.
+    Each kernel start gets a private runtime folder (mode 0700) for its
+    connection file and the sockets this side binds; the sandbox sees it
+    read-only. It is removed when the kernel is cleaned up.
     """
 
     memory_limit = Integer(DEFAULT_MEMORY_LIMIT, help="Bytes of address space").tag(config=True)
     cpu_limit = Integer(DEFAULT_CPU_LIMIT, help="CPU seconds per kernel").tag(config=True)
+    max_message_bytes = Integer(DEFAULT_MAX_MESSAGE_BYTES,
+                                help="Largest message accepted from the kernel").tag(config=True)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("client_class", "gradekit.sandbox.SandboxedKernelClient")
         super().__init__(**kwargs)
         self._runtime_dirs = []
+        self.hide = ()
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        kc.max_message_bytes = self.max_message_bytes
+        return kc
+
+    def _create_connected_socket(self, channel, identity=None):
+        return _bound_socket(self, channel, identity)
 
     async def _async_pre_start_kernel(self, **kw):
-        runtime = tempfile.mkdtemp(prefix="gradekit-kernel-")
-        os.chmod(runtime, 0o777)  # the sandbox user creates its sockets here
+        runtime = tempfile.mkdtemp(prefix="gradekit-kernel-")  # mode 0700, ours alone
         self._runtime_dirs.append(runtime)
         self.connection_file = os.path.join(runtime, "kernel.json")
         self.ip = os.path.join(runtime, "ipc")
         # A signal would reach bwrap, not the kernel: interrupt by message.
         self.kernel_spec.interrupt_mode = "message"
         cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # the kernel connects to the sockets we bind (studentside.kernel)
+        cmd = ["studentside.kernel" if part == "ipykernel_launcher" else part for part in cmd]
         workdir = kw.pop("cwd", None) or os.getcwd()
-        cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit)
+        cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit, hide=self.hide)
         kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         # what the kernel prints on its own (start-up notes) is noise to a grader
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL

@@ -1,83 +1,97 @@
-"""Grade the hidden tests again, where student code cannot reach them.
+"""The trusted verdict: every test cell is graded on the grader's side.
 
-A student's notebook runs in one Python process with the tests, so a cell
-can replace anything a test relies on: numpy's functions, ``sys.modules``,
-the checks themselves, IPython's error reporting. No test that runs in that
-kernel can be trusted. So after nbgrader has executed a notebook,
-``TrustedRegrade`` runs every hidden check again:
+A student's notebook runs in one Python process with whatever its test
+cells call, so a cell can replace anything a test relies on, and whatever
+reaches a test cell's outputs (an ``execute_result``, a write to stderr)
+decides its score in stock nbgrader. No test that runs in that kernel, and
+no output of it, can be trusted. So:
 
-* in this (the grader's) process, which never runs student code, run the
-  check functions themselves;
-* in a fresh sandboxed process (``python -m gradekit.student_server``), run the
-  notebook's other code cells, then call the student's functions when a
-  check asks, with the check's stand-ins bound in their globals. Arguments
-  and results cross the pipe as plain data (gradekit.wire): whatever the
+* the kernel runs each test cell without its hidden block (gradekit.execute);
+* ``TrustedRegrade`` runs each test cell's registered check
+  (gradekit.harness) in this, the grader's, process, which never runs
+  student code. The check calls the student's functions in a fresh
+  sandboxed process (``python -m studentside.server``), which ran the
+  notebook's other code cells; arguments and results cross a pipe as plain
+  data (studentside.wire), read with a size limit, so whatever the
   student's code patches there only changes what their own functions
-  return.
+  return;
+* the test cell's outputs are then rebuilt from the verdict alone: what the
+  cell printed in the kernel, as plain text, followed by the verdict (a
+  pass note, or the failure as the cell's only error). Nothing the
+  student's code printed, displayed or published can raise or lower the
+  score, and a passing test whose code wrote to stderr keeps its points.
 
-A test cell keeps its points only if it passed in the notebook *and* here.
-When the notebook said "passed" but the trusted run did not, the cell gets
-the trusted failure as its error, and the event is recorded.
+One deadline (gradekit.deadline) covers the kernel, the trusted process and
+every call: tests not verified by then get no points, and the status says
+why.
 """
 
-import importlib
 import json
 import os
 import re
 import secrets
 import select
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Integer, List
+from traitlets import Bool, Integer, List, Unicode
 
-from . import sandbox, wire
+from studentside import wire
+
+from . import deadline as deadlines
+from . import harness, sandbox
+from .exceptions import StudentError
 from .execute import is_skipped
-from .checks.gradient_checking import StudentError
-
-HIDDEN_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(\w+)\s+as\s+(\w+)\s*$", re.M)
-HIDDEN_CALL = re.compile(r"^(\w+)\.(check_\w+)\((\w+)\)\s*$", re.M)
 
 
-def hidden_calls(source):
-    """The (module, check, function name) calls of a test cell's hidden block."""
-    block = source.split("### BEGIN HIDDEN TESTS")[-1].split("### END HIDDEN TESTS")[0] \
-        if "### BEGIN HIDDEN TESTS" in source else ""
-    aliases = {alias: f"{package}.{module}" for package, module, alias in HIDDEN_IMPORT.findall(block)}
-    return [(aliases[alias], check, function) for alias, check, function in HIDDEN_CALL.findall(block)
-            if alias in aliases]
+class DeadlineReached(Exception):
+    """The submission's deadline passed while a check waited on the student's code."""
+
+
+class TrustedRegradeError(RuntimeError):
+    """The trusted regrade cannot grade this notebook (its process cannot
+    start, or a test cell has no registered check)."""
 
 
 # ------------------------------------------------------------ grader side
 
 class StudentProcess:
-    """The sandboxed process that runs one notebook's cells (see
-    gradekit.student_server).
+    """The sandboxed process that runs one notebook's cells
+    (studentside.server).
 
     ``launch`` starts it and returns at once, so it can run the cells while
     the notebook's kernel runs them too; ``wait_until_ready`` then waits for
-    it. ``close`` stops it and removes its scratch folder."""
+    it. ``close`` stops it. Everything it says is read as untrusted data:
+    lines longer than ``max_line_bytes`` end it, and every wait ends at the
+    submission's ``deadline`` (time.monotonic() seconds)."""
 
-    def __init__(self, cells, modules, workdir, timeout, use_sandbox=True, memory_limit=None,
-                 cpu_limit=None):
-        self.cells, self.modules, self.workdir, self.timeout = cells, modules, str(workdir), timeout
-        self.use_sandbox, self.memory_limit, self.cpu_limit = use_sandbox, memory_limit, cpu_limit
-        self.scratch = tempfile.mkdtemp(prefix="gradekit-trusted-")
-        os.chmod(self.scratch, 0o755)
+    def __init__(self, cells, standins, workdir, timeout, deadline=None, use_sandbox=True,
+                 memory_limit=None, cpu_limit=None, hide=(), max_line_bytes=1024 ** 2):
+        self.cells, self.standins, self.workdir = cells, list(standins), str(workdir)
+        self.timeout, self.use_sandbox, self.hide = timeout, use_sandbox, tuple(hide)
+        self.memory_limit, self.cpu_limit = memory_limit, cpu_limit
+        self.deadline = deadline if deadline is not None else time.monotonic() + 10 * timeout + 60
+        self.max_line_bytes = max_line_bytes
         self.process = None
         self.skipped = set()
 
+    def _left(self, seconds):
+        """``seconds``, or less if the deadline comes first; raises
+        DeadlineReached when it has passed."""
+        left = deadlines.left(self.deadline)
+        if left <= 0:
+            raise DeadlineReached()
+        return min(seconds, left)
+
     def wait_until_ready(self):
         """Wait until it has run the cells; a cell that kills or hangs it is
-        left out and it starts again. Raises RuntimeError if it cannot start
-        at all (then grading of this submission fails, loudly, rather than
-        go unchecked)."""
+        left out and it starts again. Raises TrustedRegradeError if it
+        cannot start at all (then grading of this submission fails, loudly,
+        rather than go unchecked), DeadlineReached at the deadline."""
         if self.process is None:
             self.launch()
         while True:
@@ -86,8 +100,8 @@ class StudentProcess:
                 return
             self.stop()
             if culprit == -1 or culprit in self.skipped:
-                raise RuntimeError("the trusted regrade could not start the process that runs "
-                                   "the student's code")
+                raise TrustedRegradeError("the trusted regrade could not start the process that "
+                                          "runs the student's code")
             self.skipped.add(culprit)
             self.launch()
 
@@ -97,18 +111,17 @@ class StudentProcess:
         self.wait_until_ready()
 
     def launch(self):
-        """Start it (without the cells that killed or hung it before)."""
+        """Start it (without the cells that killed or hung it before) and
+        send it its spec on stdin: no file is shared with the sandbox."""
         cells = [c for c in self.cells if c[0] not in self.skipped]
-        spec = os.path.join(self.scratch, "spec.json")
-        with open(spec, "w") as handle:
-            json.dump({"cells": cells, "modules": self.modules, "timeout": self.timeout}, handle)
-        argv = [sys.executable, "-m", "gradekit.student_server", spec]
+        spec = {"cells": cells, "standins": self.standins, "timeout": self.timeout}
+        argv = [sys.executable, "-m", "studentside.server"]
         if self.use_sandbox:
             sandbox.ensure_available()
-            argv = sandbox.command(argv, self.workdir, self.scratch,
+            argv = sandbox.command(argv, self.workdir, None,
                                    self.memory_limit or sandbox.DEFAULT_MEMORY_LIMIT,
                                    self.cpu_limit or sandbox.DEFAULT_CPU_LIMIT,
-                                   env={"MPLBACKEND": "Agg"})
+                                   env={"MPLBACKEND": "Agg"}, hide=self.hide)
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         else:
             env = dict(os.environ, MPLBACKEND="Agg")
@@ -116,16 +129,30 @@ class StudentProcess:
         self.process = subprocess.Popen(argv, cwd=self.workdir, env=env, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
+        self._send(spec)
+
+    def _send(self, message):
+        try:
+            self.process.stdin.write((json.dumps(message) + "\n").encode())
+            self.process.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError):
+            return False
 
     def _read(self, seconds):
-        """The next message, or None if none came in time or it died.
+        """The next message (a dict), or None if none came in time, it
+        died, or it said something that is not one (then it is stopped).
 
-        Reads the pipe's raw bytes into a buffer of its own: select() on a
+        Reads the pipe's raw bytes into a buffer of its own (select() on a
         buffered file says "nothing to read" while a whole line may already
-        sit in the file's buffer."""
+        sit in the file's buffer), and never more than ``max_line_bytes``
+        before a line ends."""
         deadline = time.monotonic() + seconds
         while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
+            if len(self._buffer) > self.max_line_bytes:
+                self.stop()
+                return None
+            left = min(deadline - time.monotonic(), deadlines.left(self.deadline))
             if left <= 0:
                 return None
             ready, _, _ = select.select([self.process.stdout], [], [], left)
@@ -136,171 +163,264 @@ class StudentProcess:
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
+        if len(line) > self.max_line_bytes:
+            self.stop()
+            return None
         try:
-            return json.loads(line)
-        except ValueError:
-            return {"garbled": line[:200].decode(errors="replace")}
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            return {"garbled": True}
+        return message if isinstance(message, dict) else {"garbled": True}
 
     def _wait_for_cells(self):
         """None when ready; else the index of the cell that it died or hung in."""
         current = None
         while True:
-            message = self._read(self.timeout + 3)
+            message = self._read(self._left(self.timeout + 3))
             if message is None:
+                self._left(0)  # DeadlineReached if that is why
                 return current if current is not None else -1
-            if "cell" in message:
+            if isinstance(message.get("cell"), int):
                 current = message["cell"]
-            elif message.get("ready"):
+            elif message.get("ready") is True:
                 return None
 
     def request(self, payload):
-        """Send one call; returns its reply dict, or raises StudentError.
+        """Send one call; returns its reply dict, or raises StudentError
+        (DeadlineReached at the deadline).
 
         A call that hangs or kills the process fails; the process is started
         again for the next call, so one bad function costs only its own
         checks."""
+        self._left(0)
         if self.process.poll() is not None:
             self.start()
         payload = dict(payload, id=secrets.token_hex(8))
-        try:
-            self.process.stdin.write((json.dumps(payload) + "\n").encode())
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise StudentError("the process running your code had stopped") from None
-        deadline = time.monotonic() + self.timeout + 3
-        while time.monotonic() < deadline:
-            reply = self._read(max(0.1, deadline - time.monotonic()))
+        if not self._send(payload):
+            raise StudentError("the process running your code had stopped")
+        wait = self._left(self.timeout + 3)
+        until = time.monotonic() + wait
+        while time.monotonic() < until:
+            reply = self._read(max(0.1, until - time.monotonic()))
             if reply is None:
                 break
             if reply.get("id") == payload["id"]:
                 return reply
         self.stop()
+        self._left(0)
         raise StudentError("the call did not come back (it hung or the process died)")
 
     def stop(self):
         if self.process and self.process.poll() is None:
             sandbox.record_peak(self.process.pid)
-            os.killpg(self.process.pid, signal.SIGKILL)
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.process.wait()
 
     def close(self):
         self.stop()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.process is not None:
+            for pipe in (self.process.stdin, self.process.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
 
 
 class Remote:
     """Stands in for a student's function inside a check: calls it in the
     StudentProcess and returns plain data."""
 
-    def __init__(self, name, process, module):
+    def __init__(self, name, process):
         self.__name__ = name
-        self.process, self.module = process, module
+        self.process = process
 
     def call(self, args, kwargs, names):
         reply = self.process.request({
-            "function": self.__name__, "module": self.module,
+            "function": self.__name__,
             "args": wire.encode(list(args)), "kwargs": wire.encode(dict(kwargs)),
             "names": {k: list(v) for k, v in names.items()}})
-        if not reply.get("ok"):
-            raise StudentError(str(reply.get("error", "it failed")), bool(reply.get("unfinished")))
+        if reply.get("ok") is not True:
+            raise StudentError(str(reply.get("error", "it failed"))[:2000],
+                               reply.get("unfinished") is True)
         try:
             result = wire.decode(reply["result"])
             after = wire.decode(reply["args"])
-        except (KeyError, ValueError, TypeError):
+        except Exception:  # anything malformed: KeyError, ValueError, RecursionError, ...
             raise StudentError("it sent back something that is not a value") from None
-        for original, changed in zip(args, after):
-            if isinstance(original, dict) and isinstance(changed, dict):
-                original.clear()
-                original.update(changed)  # so a check sees what the call did to its inputs
+        if isinstance(after, list):
+            for original, changed in zip(args, after):
+                if isinstance(original, dict) and isinstance(changed, dict):
+                    original.clear()
+                    original.update(changed)  # so a check sees what the call did to its inputs
         return result
 
 
-class TrustedRegrade(NbGraderPreprocessor):
-    """Run every test cell's hidden checks again in a trusted process (see
-    the module doc); put this right after the execute step, and
-    ``StartTrustedRegrade`` right before it."""
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
 
-    enabled = Bool(True, help="Regrade hidden tests outside the student's kernel").tag(config=True)
+
+def plain_text(outputs, limit=10_000):
+    """What a cell showed, as plain text: streams, text/plain results and
+    errors' one-line summaries, without terminal escapes or control
+    characters, at most ``limit`` characters."""
+    parts = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            text = output.get("text", "")
+        elif kind in ("execute_result", "display_data"):
+            text = output.get("data", {}).get("text/plain", "")
+            text = text + "\n" if text else ""
+        elif kind == "error":
+            text = f"{output.get('ename', '')}: {output.get('evalue', '')}\n"
+        else:
+            text = ""
+        parts.append(text if isinstance(text, str) else "".join(map(str, text)))
+    text = _CONTROL.sub("", "".join(parts))
+    if len(text) > limit:
+        text = text[:limit] + f"\n[... {len(text) - limit:,} more characters not shown]\n"
+    return text
+
+
+class TrustedRegrade(NbGraderPreprocessor):
+    """Grade every test cell with its registered check, out of the student's
+    reach, and rebuild its outputs from the verdict (see the module doc);
+    put this right after the execute step, and ``StartTrustedRegrade``
+    right before it."""
+
+    check_modules = List(
+        Unicode(), [], help="Modules holding the course's checks, registered by grade_id "
+                            "(gradekit.harness); imported on the grader's side only").tag(config=True)
     skip_cells = List(
         [], help="grade_ids of locked cells not needed to grade (figures only)").tag(config=True)
-    timeout = Integer(30, help="Seconds for one cell or one call").tag(config=True)
+    timeout = Integer(30, help="Seconds for one cell or one call into the student's code").tag(config=True)
+    max_reply_bytes = Integer(
+        1024 ** 2, help="Largest message accepted from the process that runs the student's "
+                        "code; a longer one ends that process").tag(config=True)
+    enabled = Bool(True, help="Must stay True: test cells are graded only by their trusted "
+                              "verdict. Turning it off is refused.").tag(config=True)
 
-    @staticmethod
-    def _tests(nb):
-        """(index, cell, hidden calls) of each test cell that has hidden checks."""
-        tests = [(index, cell, hidden_calls(cell.source)) for index, cell in enumerate(nb.cells)
-                 if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
-        return [t for t in tests if t[2]]
+    def _tests(self, nb):
+        """(index, cell, Check) of each test cell; TrustedRegradeError for a
+        test cell that has no registered check."""
+        harness.load(self.check_modules)
+        tests = []
+        for index, cell in enumerate(nb.cells):
+            nbgrader = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and nbgrader.get("grade"):
+                try:
+                    tests.append((index, cell, harness.check_for(nbgrader.get("grade_id"), cell.source)))
+                except ValueError as error:
+                    raise TrustedRegradeError(str(error)) from None
+        return tests
 
     def _student_process(self, nb, resources, tests, leave_out=()):
         """A StudentProcess, launched, for the notebook's code cells other
         than the tests, the skipped cells and ``leave_out`` (indices)."""
+        if not self.enabled:
+            raise TrustedRegradeError("TrustedRegrade.enabled is False: test cells can only be "
+                                      "graded by their trusted verdict")
         test_indices = {index for index, _, _ in tests}
         cells = [[i, c.source] for i, c in enumerate(nb.cells)
                  if c.cell_type == "code" and i not in test_indices and i not in leave_out
                  and not is_skipped(c, self.skip_cells)]
         guarded = self.config.get("GuardedExecute", {})
         student = StudentProcess(
-            cells, sorted({module for _, _, calls in tests for module, _, _ in calls}),
-            resources["metadata"]["path"], self.timeout,
+            cells, (), resources["metadata"]["path"], self.timeout,
+            deadline=deadlines.start(resources, self.config),
             use_sandbox=guarded.get("sandbox", True),
-            memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"))
+            memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"),
+            hide=sandbox.hidden_packages(self.config), max_line_bytes=self.max_reply_bytes)
         student.launch()
         return student
 
     def preprocess(self, nb, resources):
         gradekit = resources.setdefault("gradekit", {})
         student = gradekit.pop("trusted_process", None)
-        tests = self._tests(nb) if self.enabled else []
-        if not tests:
+        try:
+            tests = self._tests(nb)
+            if not tests:
+                return nb, resources
+            if student is None:
+                # not started early: leave out the cells that killed or hung the kernel
+                student = self._student_process(nb, resources, tests, gradekit.get("dead_cells", []))
+            verdicts = self._verdicts(student, tests)
+        finally:
             if student is not None:
                 student.close()
-            return nb, resources
         events = gradekit.setdefault("events", [])
-        if student is None:
-            # not started early: leave out the cells that killed or hung the kernel
-            student = self._student_process(nb, resources, tests, gradekit.get("dead_cells", []))
-        try:
-            student.wait_until_ready()
-            for index, cell, calls in tests:
-                message = self._check(student, calls)
-                passed_in_notebook = not any(
-                    o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-                    for o in cell.outputs)
-                if message is not None and passed_in_notebook:
-                    cell.outputs.append(new_output(
-                        "error", ename="AssertionError", evalue=message,
-                        traceback=[f"AssertionError: {message}"]))
-                    events.append({"event": "trusted regrade overruled the notebook",
-                                   "cell": cell.metadata["nbgrader"]["grade_id"],
-                                   "message": message})
-        finally:
-            student.close()
+        late = [cell.metadata["nbgrader"]["grade_id"] for _, cell, _ in tests
+                if verdicts[id(cell)] is DeadlineReached]
+        if late:
+            seconds = gradekit.get("deadline_seconds")
+            events.append({"event": "deadline reached", "why": (
+                f"grading took its whole {seconds} s; tests not verified in time (no points): "
+                + ", ".join(late))})
+        for _, cell, _ in tests:
+            self._rebuild(cell, verdicts[id(cell)], events)
         return nb, resources
 
-    @staticmethod
-    def _check(student, calls):
-        """None if every check passes, else the first failure's message."""
-        for module_name, check_name, function_name in calls:
-            check = getattr(importlib.import_module(module_name), check_name)
+    def _verdicts(self, student, tests):
+        """id(cell) -> None (passed), a failure message, or DeadlineReached."""
+        verdicts = {}
+        late = False
+        try:
+            student.wait_until_ready()
+        except DeadlineReached:
+            late = True
+        for _, cell, check in tests:
+            if late:
+                verdicts[id(cell)] = DeadlineReached
+                continue
             try:
-                check(Remote(function_name, student, module_name))
+                check.run(Remote(check.function, student))
+                verdicts[id(cell)] = None
             except AssertionError as failure:
-                return str(failure)
-        return None
+                verdicts[id(cell)] = str(failure)
+            except DeadlineReached:
+                late = True
+                student.stop()
+                verdicts[id(cell)] = DeadlineReached
+        return verdicts
+
+    @staticmethod
+    def _rebuild(cell, verdict, events):
+        """The test cell's outputs, from its verdict alone."""
+        kernel_failed = any(o.get("output_type") == "error" or
+                            (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                            for o in cell.outputs)
+        printed = plain_text(cell.outputs)
+        cell.outputs = [new_output("stream", name="stdout", text=printed)] if printed else []
+        if verdict is None:
+            cell.outputs.append(new_output("stream", name="stdout",
+                                           text="[grader] All of this test's checks passed.\n"))
+            return
+        if verdict is DeadlineReached:
+            message = ("This test was not verified: grading this submission used up all its "
+                       "time before it got here.")
+        else:
+            message = verdict
+            if not kernel_failed:
+                events.append({"event": "trusted regrade overruled the notebook",
+                               "cell": cell.metadata["nbgrader"]["grade_id"], "message": message})
+        cell.outputs.append(new_output("error", ename="AssertionError", evalue=message,
+                                       traceback=[f"AssertionError: {message}"]))
 
 
 class StartTrustedRegrade(TrustedRegrade):
-    """Put right before the execute step: starts the trusted process at once,
-    so that it runs the notebook's cells while the kernel does, instead of
-    after it. Takes TrustedRegrade's settings; TrustedRegrade uses the
-    process it started. Cells that kill or hang the process are left out of
-    it by the process's own restarts (see StudentProcess.wait_until_ready)."""
+    """Put right before the execute step: starts the submission's deadline
+    and the trusted process at once, so that it runs the notebook's cells
+    while the kernel does, instead of after it. Takes TrustedRegrade's
+    settings; TrustedRegrade uses the process it started. Cells that kill
+    or hang the process are left out of it by the process's own restarts
+    (see StudentProcess.wait_until_ready)."""
 
     def preprocess(self, nb, resources):
-        tests = self._tests(nb) if self.enabled else []
+        deadlines.start(resources, self.config)
+        tests = self._tests(nb)
         if tests:
             resources.setdefault("gradekit", {})["trusted_process"] = \
                 self._student_process(nb, resources, tests)
         return nb, resources
-

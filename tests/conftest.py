@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit import course, demo
-from gradekit.demo import copy_course
+from gccourse import course, demo
+from gccourse.demo import copy_course
 
 ROOT = course.ROOT
 SOURCE_NOTEBOOK = ROOT / "source" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"

@@ -29,9 +29,9 @@ import nbformat
 import pytest
 
 from conftest import RELEASE_NOTEBOOK, ROOT, SOURCE_NOTEBOOK, read
-from gradekit import course
+from gccourse import course
 from gradekit.stubs import split_regions, stub_lines
-from gradekit.submissions import grade_id
+from gccourse.submissions import grade_id
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -6,7 +6,7 @@ only, with a message that names it, in the notebook and in the feedback."""
 import pytest
 
 from conftest import ROOT
-from gradekit import catalogue, submissions
+from gccourse import catalogue, submissions
 
 CATALOGUE = ROOT / "tests" / "submissions"
 BASELINE = ROOT / "demo" / "complete.py"

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import ROOT
 from test_release import differing_files
-from gradekit import course, submissions
+from gccourse import course, submissions
 
 DEMO = submissions.load_all(ROOT / "demo")
 FULL_MARKS = {"test_forward_propagation": 1, "test_backward_propagation": 1,

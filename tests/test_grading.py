@@ -20,8 +20,9 @@ import nbformat
 import pytest
 
 from conftest import ROOT, gradekit_command
-from gradekit import course, grading, localservices, report, submissions, synthetic
-from gradekit.demo import copy_course
+from gccourse import course, submissions, synthetic
+from gradekit import grading, localservices, report
+from gccourse.demo import copy_course
 
 HOSTILE = ROOT / "tests" / "hostile"
 QUIET = {"progress_stream": open(os.devnull, "w"), "echo": lambda *a: None}

@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from conftest import ROOT
-from gradekit import catalogue, course
+from gccourse import catalogue, course
 
 HOSTILE = ROOT / "tests" / "hostile"
 BASELINE = ROOT / "demo" / "complete.py"
@@ -183,7 +183,7 @@ def test_gigantic_output_is_graded_and_the_stored_notebook_stays_small(hardened,
 
 def test_grading_stops_with_a_clear_error_when_the_sandbox_cannot_start(course_copy, monkeypatch):
     course.nbgrader(course_copy, "generate_assignment", course.ASSIGNMENT, "--force")
-    from gradekit import submissions
+    from gccourse import submissions
     submissions.write_submitted(course_copy, course.ASSIGNMENT, course.NOTEBOOK,
                                 submissions.load(BASELINE))
     monkeypatch.setenv("PATH", "/nonexistent")  # no bwrap to be found

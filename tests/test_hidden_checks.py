@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import SOURCE_NOTEBOOK
-from gradekit.checks import gc_reference as ref
-from gradekit.checks import gradient_checking as checks
+from gccourse import reference as ref
+from gccourse import checks
 
 sys.path.insert(0, str(SOURCE_NOTEBOOK.parent))
 import gc_utils  # noqa: E402  (the helpers students get)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, copy_course
-from gradekit import catalogue, course, submissions
+from gccourse import catalogue, course, submissions
 
 FOLDER = ("submitted", "{student}", course.ASSIGNMENT)
 

@@ -8,7 +8,7 @@ from nbclient import NotebookClient
 
 from conftest import RELEASE_NOTEBOOK, SOURCE_NOTEBOOK, read
 from gradekit.stubs import resolve_regions
-from gradekit.submissions import grade_id
+from gccourse.submissions import grade_id
 
 
 def execute(path, notebook=None):

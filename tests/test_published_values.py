@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SOURCE_NOTEBOOK, read
 from gradekit.stubs import resolve_regions
-from gradekit.submissions import grade_id
+from gccourse.submissions import grade_id
 
 DEFINING_CELLS = ["setup", "forward_propagation", "backward_propagation", "gradient_check",
                   "forward_propagation_n", "gradient_check_n", "difference_per_parameter"]

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import RELEASE_NOTEBOOK, ROOT, SOURCE_NOTEBOOK, read, validate
-from gradekit import course
-from gradekit.submissions import grade_id
+from gccourse import course
+from gccourse.submissions import grade_id
 
 RELEASE = ROOT / "release" / course.ASSIGNMENT
 

@@ -4,7 +4,7 @@ notebook with the hidden tests and prints a per-exercise table."""
 import nbformat
 
 from conftest import RELEASE_NOTEBOOK, ROOT, gradekit_command
-from gradekit import selfcheck, submissions
+from gccourse import selfcheck, submissions
 
 
 def filled(tmp_path, name):
@@ -37,7 +37,7 @@ def test_a_wrong_notebook_shows_each_failure_message_but_no_hidden_code(tmp_path
     assert table["gradient_check"] == (4, 4, "")
     assert sum(earned for _, earned, _, _ in results) == 5
     printed = run_check(filled(tmp_path, "partly_wrong")).stdout
-    for secret in ("BEGIN HIDDEN TESTS", "gradekit.checks", "check_forward_propagation", "import "):
+    for secret in ("BEGIN HIDDEN TESTS", "gccourse", "check_forward_propagation", "import "):
         assert secret not in printed
 
 

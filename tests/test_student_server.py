@@ -1,4 +1,4 @@
-"""The trusted regrade's student-side process (gradekit.student_server)
+"""The trusted regrade's student-side process (studentside.server)
 starts once per submission, so it must start fast without changing what
 student code can do."""
 
@@ -7,7 +7,7 @@ import sys
 
 PROGRAM = """
 import sys
-from gradekit.student_server import import_lazily
+from studentside.server import import_lazily
 import_lazily()
 import matplotlib.pyplot as plt
 print("after import:", "matplotlib.figure" in sys.modules)
@@ -32,7 +32,7 @@ def test_pyplot_is_imported_only_when_student_code_uses_it():
 
 
 def test_the_server_imports_neither_nbgrader_nor_nbconvert():
-    program = ("import sys, gradekit.student_server; "
+    program = ("import sys, studentside.server; "
                "print(sorted(m for m in sys.modules if m.split('.')[0] in "
                "('nbgrader', 'nbconvert', 'nbformat', 'traitlets', 'matplotlib')))")
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,

@@ -1,9 +1,9 @@
-"""gradekit.wire: plain data across the trusted-regrade boundary."""
+"""studentside.wire: plain data across the trusted-regrade boundary."""
 
 import numpy as np
 import pytest
 
-from gradekit import wire
+from studentside import wire
 
 
 def roundtrip(value):

@@ -1,7 +1,11 @@
 """Reference implementation of the gradient-checking assignment's network.
 
 Written independently of the notebook and of ``gc_utils.py`` so that the
-hidden tests never trust code a student could have changed or broken.
+hidden tests never trust code a student could have changed or broken. The
+given parts (shapes, rolling, the forward pass, the test cost's value) are
+shared with the sandbox's stand-ins; the answers (the backward pass, the
+relative difference, centred differences) are only here, on the grader's
+side.
 
 Shapes: X is (4, m), Y is (1, m) or (m,), and the parameters are
 W1 (5, 4), b1 (5, 1), W2 (3, 5), b2 (3, 1), W3 (1, 3), b3 (1, 1): 47 numbers.
@@ -9,63 +13,15 @@ W1 (5, 4), b1 (5, 1), W2 (3, 5), b2 (3, 1), W3 (1, 3), b3 (1, 1): 47 numbers.
 
 import numpy as np
 
-#: (name, shape) in the order the assignment rolls parameters into a vector.
-SHAPES = (("W1", (5, 4)), ("b1", (5, 1)), ("W2", (3, 5)),
-          ("b2", (3, 1)), ("W3", (1, 3)), ("b3", (1, 1)))
-NAMES = tuple(name for name, _ in SHAPES)
-SIZE = sum(int(np.prod(shape)) for _, shape in SHAPES)
+from studentside.standins.gradient_checking import (  # noqa: F401 -- shared, given code
+    NAMES, SHAPES, SIZE, cubic_backward, cubic_forward, forward, linear_backward, linear_forward,
+    offsets, roll, roll_with_keys, unroll)
+from studentside.standins.gradient_checking import CubicCost as _CubicCostValue
 
 #: The threshold the course uses to call a gradient correct.
 THRESHOLD = 1e-7
 #: The step the notebook teaches for the N-D check (see its epsilon section).
 RECOMMENDED_EPSILON = 1e-5
-
-
-def offsets():
-    """dict name -> (start, stop) of that array inside the rolled vector."""
-    result, start = {}, 0
-    for name, shape in SHAPES:
-        stop = start + int(np.prod(shape))
-        result[name] = (start, stop)
-        start = stop
-    return result
-
-
-def roll(arrays, prefix=""):
-    """Parameters (or, with prefix "d", gradients) as one (47, 1) vector."""
-    return np.vstack([np.asarray(arrays[prefix + name], dtype=float).reshape(-1, 1)
-                      for name in NAMES])
-
-
-def roll_with_keys(parameters):
-    """(theta, keys) exactly as ``dictionary_to_vector`` returns them."""
-    keys = []
-    for name, (start, stop) in offsets().items():
-        keys += [name] * (stop - start)
-    return roll(parameters), keys
-
-
-def unroll(theta):
-    """A (47, 1) or (47,) vector as a dict of fresh arrays."""
-    flat = np.asarray(theta).reshape(-1)
-    return {name: flat[start:stop].reshape(shape).copy()
-            for (name, shape), (start, stop) in zip(SHAPES, offsets().values())}
-
-
-def forward(X, Y, parameters):
-    """Cost (mean binary cross-entropy) and cache of the 4-5-3-1 network."""
-    p = parameters
-    Z1 = p["W1"] @ X + p["b1"]
-    A1 = np.maximum(Z1, 0)
-    Z2 = p["W2"] @ A1 + p["b2"]
-    A2 = np.maximum(Z2, 0)
-    Z3 = p["W3"] @ A2 + p["b3"]
-    A3 = 1 / (1 + np.exp(-Z3))
-    m = X.shape[1]
-    cost = -np.sum(Y * np.log(A3) + (1 - Y) * np.log(1 - A3)) / m
-    cache = (Z1, A1, p["W1"], p["b1"], Z2, A2, p["W2"], p["b2"],
-             Z3, A3, p["W3"], p["b3"])
-    return float(cost), cache
 
 
 def backward(X, Y, cache):
@@ -140,7 +96,7 @@ def random_case(seed, m=5):
     return X, Y, parameters
 
 
-class CubicCost:
+class CubicCost(_CubicCostValue):
     """A cost with a known gradient and a known centred-difference error.
 
     J(theta) = sum_k a_k theta_k^3 / 3 + c_k theta_k over the 47 rolled
@@ -148,23 +104,9 @@ class CubicCost:
     difference with step eps is exact up to its truncation term
     a_k eps^2 / 3, while a one-sided one is off by a_k theta_k eps.
 
-    Use an instance in place of ``forward_propagation_n``: it takes
-    (X, Y, parameters) and returns (cost, None), ignoring X and Y.
+    The cost itself (what a student's function calls) is the sandbox's
+    stand-in; its answers (gradient, centred differences) are only here.
     """
-
-    def __init__(self, seed):
-        rng = np.random.default_rng(seed)
-        self.a = rng.uniform(0.5, 1.5, size=(SIZE, 1)) * rng.choice([-1, 1], size=(SIZE, 1))
-        self.c = rng.uniform(-1, 1, size=(SIZE, 1))
-        self.theta = rng.uniform(0.5, 1.5, size=(SIZE, 1)) * rng.choice([-1, 1], size=(SIZE, 1))
-
-    def parameters(self):
-        """Fresh parameter arrays holding this cost's point theta."""
-        return unroll(self.theta)
-
-    def __call__(self, X, Y, parameters):
-        theta = roll(parameters)
-        return float(np.sum(self.a * theta ** 3 / 3 + self.c * theta)), None
 
     def gradient(self):
         """The exact gradient at theta, shape (47, 1)."""

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, grading, report, submissions
+from gradekit import grading, report
+
+from . import course, submissions
 from .catalogue import failure_message
 from .demo import new_course
 

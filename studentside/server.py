@@ -1,12 +1,14 @@
 """The process that runs a student's code for the trusted regrade.
 
-``python -m gradekit.student_server SPEC`` runs, in the sandbox, the
-notebook's code cells listed in the JSON file SPEC, then answers call
-requests from gradekit.trusted (the grader's side) until its stdin closes.
+``python -m studentside.server`` runs in the sandbox. The first line on its
+stdin is the spec (JSON: the notebook's code cells to run and a time limit
+per cell); it runs those cells, then answers call requests from
+gradekit.trusted (the grader's side), one JSON line each way, until its
+stdin closes. No file is shared with the grader: the sandbox has nothing of
+the host it can write.
 
-It starts once per submission, so it imports as little as it can:
-the standard library, gradekit.wire (numpy) and the checks module whose
-helpers it needs. Modules that cost a lot to import and that only drawing
+It starts once per submission, so it imports as little as it can: the
+standard library, studentside.wire (numpy) and the stand-ins. Modules that cost a lot to import and that only drawing
 needs (matplotlib) are imported lazily: ``import matplotlib.pyplot as
 plt`` in a cell binds a module that loads on first use, so code that draws
 still works.
@@ -21,6 +23,8 @@ import sys
 import types
 
 from . import wire
+from .binding import bound, has_placeholders
+from .standins import resolve
 
 #: imported on first use instead of at ``import`` (see the module doc)
 LAZY_MODULES = ("matplotlib", "matplotlib.pyplot")
@@ -74,14 +78,16 @@ def import_lazily(names=LAZY_MODULES):
             sys.modules[parent].__dict__[child] = module
 
 
-def serve(spec_path):
-    """Run in the sandbox: execute the cells, then answer call requests.
+def serve():
+    """Run in the sandbox: read the spec, execute the cells, then answer
+    call requests.
 
     Requests come on stdin and answers go to stdout, one JSON line each; the
-    student's own printing is sent to /dev/null so it cannot garble them."""
-    with open(spec_path) as handle:
-        spec = json.load(handle)
+    student's own printing is sent to /dev/null so it cannot garble them.
+    (Student code can still find these pipes and write on them: the grader
+    reads them as untrusted data, with a size limit.)"""
     requests = os.fdopen(os.dup(0), "r")
+    spec = json.loads(requests.readline())
     answers = os.fdopen(os.dup(1), "w")
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -97,10 +103,9 @@ def serve(spec_path):
     signal.signal(signal.SIGALRM, on_alarm)
     # What the server itself needs, taken before any student code runs: a
     # cell may replace modules in sys.modules or attributes on them.
-    trusted = {}
-    for name in spec["modules"]:
-        module = importlib.import_module(name)
-        trusted[name] = (module.resolve, module._has_placeholders, module._bound)
+    for module in spec.get("standins", []):
+        importlib.import_module(f"studentside.standins.{module}")
+    trusted = (resolve, has_placeholders, bound)
     encode, decode = wire.encode, wire.decode
     import_lazily()
     namespace = {"__name__": "__main__"}
@@ -123,16 +128,16 @@ def serve(spec_path):
 def _answer(request, namespace, timeout, trusted, encode, decode):
     reply = {"id": request["id"]}
     function = namespace.get(request["function"])
-    if not isinstance(function, types.FunctionType) or request["module"] not in trusted:
+    if not isinstance(function, types.FunctionType):
         reply.update(ok=False, error=f"NameError: {request['function']} is not defined",
                      unfinished=False)
         return reply
-    resolve, has_placeholders, bound = trusted[request["module"]]
-    args = decode(request["args"])
-    kwargs = decode(request["kwargs"])
-    names = resolve({k: tuple(v) for k, v in request["names"].items()})
+    resolve, has_placeholders, bound = trusted
     signal.alarm(timeout)
     try:
+        args = decode(request["args"])
+        kwargs = decode(request["kwargs"])
+        names = resolve({k: tuple(v) for k, v in request["names"].items()})
         with bound(function, names):
             result = function(*args, **kwargs)
         reply.update(ok=True, result=encode(result), args=encode(list(args)))
@@ -145,4 +150,4 @@ def _answer(request, namespace, timeout, trusted, encode, decode):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve()

@@ -1,11 +1,11 @@
 """Grade a catalogue of submissions with the real nbgrader and compare each
 with what it should earn.
 
-Every catalogue file (see gradekit.submissions for the format) changes one
+Every catalogue file (see gccourse.submissions for the format) changes one
 or more answer cells of a correct baseline submission; cells it leaves out
 keep the baseline's answer. Besides ``EXPECTED`` (points that each named
 test cell must earn; all other cells must earn full marks) a file may give
-``MESSAGE`` (read by gradekit.submissions): for a test cell, a regular expression that its failure message
+``MESSAGE`` (read by gccourse.submissions): for a test cell, a regular expression that its failure message
 must match, in the autograded notebook and in the student's feedback.
 """
 
@@ -17,7 +17,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, report, submissions
+from gradekit import report, status
+
+from . import course, submissions
 
 
 @dataclasses.dataclass
@@ -27,7 +29,8 @@ class Outcome:
     Attributes:
     name, description -- from the file
     expected -- dict test cell -> points it must earn (every test cell)
-    earned -- dict test cell -> points it earned
+    earned -- dict test cell -> points it earned (empty if it was not
+              graded at all, which counts as earning 0 everywhere)
     messages -- dict test cell -> failure message shown for it ("" if none)
     wanted_messages -- dict test cell -> regex the message must match
     feedback -- str, the text of the student's feedback page
@@ -51,8 +54,8 @@ class Outcome:
         """Why this outcome is not what its file says, as a list of str."""
         found = []
         for cell, points in self.expected.items():
-            if self.earned.get(cell) != points:
-                found.append(f"{cell}: earned {self.earned.get(cell)}, expected {points}")
+            if self.earned.get(cell, 0) != points:  # not graded at all: nothing earned
+                found.append(f"{cell}: earned {self.earned.get(cell, 0)}, expected {points}")
         for cell, pattern in self.wanted_messages.items():
             message = self.messages.get(cell, "")
             if not re.search(pattern, message):
@@ -99,7 +102,7 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
 
     Returns:
     list of Outcome, in file-name order; a submission nbgrader could not
-    grade at all has no earned points and no messages
+    grade at all (or that intake refused) has no earned points and no messages
     """
     from .demo import new_course  # the course files a grading run needs
 
@@ -116,8 +119,17 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
         echo(f"Autograding {len(entries)} catalogue submissions ...")
         # Broken submissions make nbgrader exit with an error after grading
         # the others; what each one earned is read from the gradebook below.
-        course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force", *nbgrader_args,
-                        check=not stock)
+        # Ours fails only for submissions that intake refused (links,
+        # special files: gradekit.status); any other failure is an error.
+        try:
+            course.nbgrader(root, "autograde", course.ASSIGNMENT, "--force", *nbgrader_args,
+                            check=not stock)
+        except course.NbgraderFailed as error:
+            failed = set(re.findall(r"There was an error processing assignment '[^']*' for "
+                                    r"student '([^']*)'", str(error)))
+            if not failed or not all(status.load(root, course.ASSIGNMENT, student).get("refused")
+                                     for student in failed):
+                raise
         course.nbgrader(root, "generate_feedback", course.ASSIGNMENT, "--force", check=False)
         course.nbgrader(root, "export", check=False)
         columns, rows = report.grade_table(f"sqlite:///{root / 'gradebook.db'}", course.ASSIGNMENT)

@@ -1,17 +1,10 @@
-"""Names and paths of this course, and a way to run nbgrader on it."""
+"""Running nbgrader's command line on a course folder."""
 
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ASSIGNMENT = "gradient_checking"
-NOTEBOOK = "Gradient_Checking"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class NbgraderFailed(RuntimeError):
-    """An nbgrader command exited with an error."""
+from .exceptions import NbgraderFailed
 
 
 def environment():

@@ -1,162 +1,38 @@
 """Hidden tests for Gradient_Checking.ipynb.
 
 Every check takes the student's function and raises AssertionError with a
-plain-language message when it misbehaves. The names the student's function
+plain-language message when it misbehaves; each is registered under the
+grade_id of the test cell it grades (gradekit.harness). The names the student's function
 looks up while it runs (``forward_propagation``, ``dictionary_to_vector``,
-...) are bound to this package's reference versions for the duration of the
+...) are bound to stand-ins (studentside.standins.gradient_checking) for the duration of the
 call, so a mistake in one exercise costs points in that exercise only.
 """
 
-import contextlib
 import copy
-import functools
-import inspect
-import re
-import warnings
 
 import numpy as np
 
-from . import gc_reference as ref
+from gradekit.harness import call as _call, real as _real, register
+from studentside.standins import spec
+
+from . import reference as ref
 
 THRESHOLD = ref.THRESHOLD
 RECOMMENDED_EPSILON = ref.RECOMMENDED_EPSILON
-
-#: Known 1-D pass used to isolate gradient_check: J = x * theta**3.
-def _cubic_forward(x, theta):
-    return x * theta ** 3
+_cubic_forward, _cubic_backward = ref.cubic_forward, ref.cubic_backward
+_linear_backward = ref.linear_backward
 
 
-def _cubic_backward(x, theta):
-    return 3 * x * theta ** 2
+def S(name, *args):
+    """The spec of one of this course's stand-ins (studentside.standins)."""
+    return spec("gradient_checking", name, *args)
 
-
-def _linear_forward(x, theta):
-    return x * theta
-
-
-def _linear_backward(x, theta):
-    return x
-
-
-#: Stand-ins a check puts in place of the functions the student's code
-#: calls, by name: a spec ("cubic_cost", 21) means SUBSTITUTES["cubic_cost"](21).
-#: Specs, not objects, so that a check can also run the student's function
-#: in another process (see gradekit.trusted).
-SUBSTITUTES = {
-    "cubic_forward": lambda: _cubic_forward,
-    "cubic_backward": lambda: _cubic_backward,
-    "linear_forward": lambda: _linear_forward,
-    "linear_backward": lambda: _linear_backward,
-    "scaled_linear_backward": lambda factor: (lambda x, theta: factor * _linear_backward(x, theta)),
-    "cubic_cost": lambda seed: ref.CubicCost(seed),
-    "reference_forward": lambda: ref.forward,
-    "roll_with_keys": lambda: ref.roll_with_keys,
-    "unroll": lambda: ref.unroll,
-    "roll_gradients": lambda: (lambda gradients: ref.roll(gradients, prefix="d")),
-}
 
 ND_HELPERS = {
-    "dictionary_to_vector": ("roll_with_keys",),
-    "vector_to_dictionary": ("unroll",),
-    "gradients_to_vector": ("roll_gradients",),
+    "dictionary_to_vector": S("roll_with_keys"),
+    "vector_to_dictionary": S("unroll"),
+    "gradients_to_vector": S("roll_gradients"),
 }
-
-
-def resolve(names):
-    """The objects the specs in ``names`` (name -> spec) stand for."""
-    return {name: SUBSTITUTES[spec[0]](*spec[1:]) for name, spec in names.items()}
-
-
-class StudentError(Exception):
-    """The student's function raised (reported by a remote caller)."""
-
-    def __init__(self, text, unfinished=False):
-        super().__init__(text)
-        self.unfinished = unfinished
-
-
-def _quiet(check):
-    """Run a check with numpy's floating-point warnings and Python warnings
-    silenced (anything written to stderr would cost the test cell its points,
-    even when the answer is right), and report a failure as the message
-    alone: the check's own frames are hidden from IPython's traceback, so a
-    student sees their cell and what is wrong, not the check's code (and the
-    graded notebook does not depend on where this package is installed)."""
-    @functools.wraps(check)
-    def quiet_check(*args, **kwargs):
-        __tracebackhide__ = True  # noqa: F841 -- read by IPython
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                return check(*args, **kwargs)
-        except AssertionError as failure:
-            message = str(failure)
-        _hidden_test_failed(message)
-    return quiet_check
-
-
-# IPython always shows the frame that raises. Compiled under a pseudo-file
-# name, that frame shows no path and no code of ours: just the message.
-_namespace = {}
-exec(compile("def hidden_test_failed(message):\n    raise AssertionError(message)\n",
-             "<hidden test>", "exec"), _namespace)
-_hidden_test_failed = _namespace["hidden_test_failed"]
-
-
-@contextlib.contextmanager
-def _bound(function, names):
-    """Bind ``names`` in the globals ``function`` looks up, then restore."""
-    namespace = function.__globals__
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in names}
-    namespace.update(names)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
-
-
-def _call(function, args, kwargs=None, names=None):
-    """Call the student's function with ``names`` (name -> substitute spec)
-    bound in its globals, turning its exceptions into failures that say which
-    call broke. (Warnings are silenced by ``_quiet`` around every check.)
-
-    ``function`` is either the function itself (in the student's kernel) or
-    an object with a ``call(args, kwargs, names)`` method that runs it
-    somewhere else and returns plain data (gradekit.trusted.Remote)."""
-    kwargs = kwargs or {}
-    names = names or {}
-    shown = ", ".join([repr(a) if isinstance(a, (int, float)) else "..." for a in args]
-                      + [f"{k}={v!r}" for k, v in kwargs.items()])
-    try:
-        if hasattr(function, "call"):
-            return function.call(args, kwargs, names)
-        with _bound(function, resolve(names)):
-            try:
-                return function(*args, **kwargs)
-            except Exception as error:  # the student's bug, reported as a failure
-                raise StudentError(f"{type(error).__name__}: {error}",
-                                   _has_placeholders(function)) from None
-    except StudentError as error:
-        if error.unfinished:
-            raise AssertionError(
-                f"{function.__name__} is not finished yet: replace every None between "
-                "### START CODE HERE ### and ### END CODE HERE ###") from None
-        raise AssertionError(f"{function.__name__}({shown}) stopped with {error}") from None
-
-
-def _has_placeholders(function):
-    """Whether the function still holds the release's "name = None" stubs."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    stub = re.search(r"### START CODE HERE ###(.*?)### END CODE HERE ###", source, re.S)
-    return bool(stub and re.search(r"=\s*None\s*(#.*)?$", stub.group(1), re.M))
 
 
 def _number(value, call):
@@ -176,23 +52,6 @@ def _number(value, call):
     if not np.isfinite(number):
         raise AssertionError(f"{call} returned {number}: check the denominator")
     return number
-
-
-def _real(value):
-    """The value as a Python float, read without calling any of its own
-    methods (a float subclass or an object that "equals everything" cannot
-    lie its way through), or None when it is not one real number."""
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, float):                 # also numpy.float64
-        return float.__float__(value)
-    if isinstance(value, int):
-        return float(int.__index__(value))
-    if isinstance(value, (np.floating, np.integer)):
-        return float(np.float64(np.ndarray.item(np.asarray(value))))
-    if type(value) is np.ndarray and value.ndim == 0 and value.dtype.kind in "fiu":
-        return float(np.ndarray.item(value))
-    return None
 
 
 def _close(actual, expected, rtol):
@@ -289,7 +148,7 @@ def _diagnose(function, actual, models, situation, expected, advice):
 
 # ---------------------------------------------------------------- 1-D part
 
-@_quiet
+@register("test_forward_propagation", function="forward_propagation")
 def check_forward_propagation(forward_propagation):
     """J = theta * x for fresh numbers, including negative ones and zero."""
     rng = np.random.default_rng(11)
@@ -303,7 +162,7 @@ def check_forward_propagation(forward_propagation):
             f"J = theta * x is {theta * x:.6g}")
 
 
-@_quiet
+@register("test_backward_propagation", function="backward_propagation")
 def check_backward_propagation(backward_propagation):
     """dJ/dtheta = x, whatever theta is."""
     rng = np.random.default_rng(12)
@@ -344,7 +203,7 @@ def _one_d_models(x, theta, epsilon):
     }
 
 
-@_quiet
+@register("test_gradient_check", function="gradient_check")
 def check_gradient_check(gradient_check):
     """Centred difference and relative difference, on functions whose answer
     is known exactly, at several steps; independent of the student's own
@@ -356,7 +215,7 @@ def check_gradient_check(gradient_check):
         for epsilon in (1e-3, 2e-3):
             expected = epsilon ** 2 / (6 * theta ** 2 + epsilon ** 2)
             actual = _gradient_check_1d(gradient_check, x, theta, epsilon,
-                                        ("cubic_forward",), ("cubic_backward",))
+                                        S("cubic_forward"), S("cubic_backward"))
             runs.append((x, theta, epsilon, expected, actual))
     _no_constant_answer("gradient_check", [run[-1] for run in runs])
     for x, theta, epsilon, expected, actual in runs:
@@ -372,8 +231,8 @@ def check_gradient_check(gradient_check):
     for factor, expected, what in [
             (2, 1 / 3, "twice the true gradient"),
             (-2, 1.0, "twice the true gradient with the wrong sign")]:
-        actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4, ("linear_forward",),
-                                    ("scaled_linear_backward", factor))
+        actual = _gradient_check_1d(gradient_check, 1.5, -2.0, 1e-4, S("linear_forward"),
+                                    S("scaled_linear_backward", factor))
         if not _close(actual, expected, 1e-6):
             grad, approx = factor * _linear_backward(1.5, -2.0), _linear_backward(1.5, -2.0)
             _diagnose("gradient_check", actual, _difference_variants(grad, approx),
@@ -383,8 +242,8 @@ def check_gradient_check(gradient_check):
     # The default step is 1e-7 and the published case stays far below 1e-7.
     with_default = _number(
         _call(gradient_check, (2, 4), {},
-              {"forward_propagation": ("linear_forward",),
-               "backward_propagation": ("linear_backward",)}),
+              {"forward_propagation": S("linear_forward"),
+               "backward_propagation": S("linear_backward")}),
         "gradient_check(2, 4)")
     assert with_default < 1e-9, (
         f"gradient_check(2, 4) with J = theta * x returned {with_default:.3g}; "
@@ -461,7 +320,7 @@ def _n_d_models(cost, epsilon):
     return models
 
 
-@_quiet
+@register("test_gradient_check_n", function="gradient_check_n")
 def check_gradient_check_n(gradient_check_n):
     """Centred differences over all 47 parameters against a cost whose
     gradient and truncation error are known; wrong gradients score high;
@@ -474,7 +333,7 @@ def check_gradient_check_n(gradient_check_n):
         kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(gradients)
         for epsilon in (1e-3, 2e-3):
             expected = ref.relative_difference(cost.gradient(), cost.centred(epsilon))
-            actual = _gradient_check_n(gradient_check_n, ("cubic_cost", seed), parameters,
+            actual = _gradient_check_n(gradient_check_n, S("cubic_cost", seed), parameters,
                                        gradients, epsilon)
             _unchanged(kept_p, parameters, "parameters", "gradient_check_n")
             _unchanged(kept_g, gradients, "gradients", "gradient_check_n")
@@ -491,7 +350,7 @@ def check_gradient_check_n(gradient_check_n):
     cost = ref.CubicCost(23)
     spoiled = cost.gradients({"dW2": 2, "db1": 4})
     expected = ref.relative_difference(ref.roll(spoiled, "d"), cost.centred(1e-4))
-    actual = _gradient_check_n(gradient_check_n, ("cubic_cost", 23), cost.parameters(),
+    actual = _gradient_check_n(gradient_check_n, S("cubic_cost", 23), cost.parameters(),
                                spoiled, 1e-4)
     assert _close(actual, expected, 1e-4), (
         f"with dW2 doubled and db1 four times too large the relative difference "
@@ -502,7 +361,7 @@ def check_gradient_check_n(gradient_check_n):
     for seed in (31, 32):
         X, Y, parameters = ref.random_case(seed)
         gradients = ref.backward(X, Y, ref.forward(X, Y, parameters)[1])
-        names = dict(ND_HELPERS, forward_propagation_n=("reference_forward",))
+        names = dict(ND_HELPERS, forward_propagation_n=S("reference_forward"))
         good = _number(_call(gradient_check_n, (parameters, gradients, X, Y),
                              {"epsilon": RECOMMENDED_EPSILON, "print_msg": False}, names),
                        "gradient_check_n(...)")
@@ -519,7 +378,7 @@ def check_gradient_check_n(gradient_check_n):
             "on a fresh network")
 
 
-@_quiet
+@register("test_difference_per_parameter", function="difference_per_parameter")
 def check_difference_per_parameter(difference_per_parameter):
     """One relative difference per parameter array, keyed W1, b1, ..., b3
     in that order, each matching the known answer; inputs left unchanged."""
@@ -527,7 +386,7 @@ def check_difference_per_parameter(difference_per_parameter):
     spoiled = cost.gradients({"dW2": 2, "db1": 4, "db3": -1})
     parameters = cost.parameters()
     kept_p, kept_g = copy.deepcopy(parameters), copy.deepcopy(spoiled)
-    names = dict(ND_HELPERS, forward_propagation_n=("cubic_cost", 41))
+    names = dict(ND_HELPERS, forward_propagation_n=S("cubic_cost", 41))
     X, Y = np.zeros((4, 3)), np.zeros((1, 3))
     epsilon = 1e-3
     report = _call(difference_per_parameter, (parameters, spoiled, X, Y),
@@ -558,7 +417,7 @@ def check_difference_per_parameter(difference_per_parameter):
                       "entries only:", expected, "use grad[rows] and gradapprox[rows]")
 
 
-@_quiet
+@register("test_backward_propagation_n", function="backward_propagation_n")
 def check_backward_propagation_n(backward_propagation_n):
     """Both planted bugs fixed and nothing else changed: the gradients equal
     the true ones on fresh networks and batch sizes."""

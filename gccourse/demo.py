@@ -12,7 +12,9 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import course, report, status, submissions
+from gradekit import report, status
+
+from . import course, submissions
 
 
 COURSE_FILES = ("source", "release", "demo", "nbgrader_config.py")

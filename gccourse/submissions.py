@@ -22,10 +22,20 @@ maps a grade_id to the cell tags the student set on that cell. Hostile
 fixtures may also replace a test cell (``# %% [test_...]``), delete cells
 (``DELETE``, a list of grade_ids) and add cells of their own (``EXTRA``, a
 dict grade_id -> source of a new cell put right after that one).
+
+Hostile fixtures may also put things other than regular files in the
+submitted folder: ``LINKS`` maps a path inside the submission
+(``"answers.txt"``, ``"neighbour"``) to the target of a symbolic link made
+there; a target may use ``{root}`` for the course root and ``{submitted}``
+for its ``submitted/`` folder (``"{root}/source/gradient_checking/
+Gradient_Checking.ipynb"``). A link at the notebook's own path replaces the
+notebook. ``FIFOS`` is a list of paths inside the submission where named
+pipes are made.
 """
 
 import ast
 import dataclasses
+import os
 import re
 import shutil
 from pathlib import Path
@@ -52,6 +62,8 @@ class Submission:
     delete -- list of grade_ids of cells the student deleted
     extra -- dict grade_id -> source of a cell the student added after it
     messages -- dict test grade_id -> regex its failure message must match
+    links -- dict path in the submission -> target of a symbolic link made there
+    fifos -- list of paths in the submission where named pipes are made
     """
 
     name: str
@@ -62,6 +74,8 @@ class Submission:
     delete: list = dataclasses.field(default_factory=list)
     extra: dict = dataclasses.field(default_factory=dict)
     messages: dict = dataclasses.field(default_factory=dict)
+    links: dict = dataclasses.field(default_factory=dict)
+    fifos: list = dataclasses.field(default_factory=list)
 
 
 def parse(text, name):
@@ -77,7 +91,8 @@ def parse(text, name):
     constants = {}
     for node in module.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA", "MESSAGE"):
+                getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA", "MESSAGE",
+                                                       "LINKS", "FIFOS"):
             constants[node.targets[0].id] = ast.literal_eval(node.value)
     cells = {}
     for k, start in enumerate(starts):
@@ -89,7 +104,8 @@ def parse(text, name):
     return Submission(name, description[0] if description else "", cells,
                       constants.get("EXPECTED", {}), constants.get("TAGS", {}),
                       constants.get("DELETE", []), constants.get("EXTRA", {}),
-                      constants.get("MESSAGE", {}))
+                      constants.get("MESSAGE", {}), constants.get("LINKS", {}),
+                      constants.get("FIFOS", []))
 
 
 def load(path):
@@ -148,7 +164,8 @@ def fill(release_notebook, submission):
 def write_submitted(course_root, assignment, notebook_name, submission, student=None):
     """Put a submission where nbgrader looks for it:
     ``submitted/<student>/<assignment>/<notebook_name>.ipynb``, next to copies
-    of the release's other files (as a student's download would have them).
+    of the release's other files (as a student's download would have them),
+    with its ``LINKS`` and ``FIFOS`` (see the module doc).
 
     Returns:
     Path of the written notebook
@@ -163,4 +180,17 @@ def write_submitted(course_root, assignment, notebook_name, submission, student=
     notebook = nbformat.read(release / f"{notebook_name}.ipynb", as_version=4)
     path = folder / f"{notebook_name}.ipynb"
     nbformat.write(fill(notebook, submission), path)
+    places = {"root": str(course_root.resolve()), "submitted": str(course_root.resolve() / "submitted")}
+    for name, target in submission.links.items():
+        link = folder / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(link):
+            link.unlink()
+        os.symlink(target.format(**places), link)
+    for name in submission.fifos:
+        fifo = folder / name
+        fifo.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(fifo):
+            fifo.unlink()
+        os.mkfifo(fifo)
     return path

@@ -1,4 +1,4 @@
-"""Command line: python -m gradekit <command>.
+"""Command line: python -m gccourse <command>.
 
 Commands:
   demo      regenerate the release and the demo class's graded results, and
@@ -15,19 +15,22 @@ Commands:
 import argparse
 import sys
 
-from . import catalogue, course, demo, grading, sandbox, selfcheck
+from gradekit import grading, sandbox
+from gradekit.exceptions import GradingError, NbgraderFailed, SandboxUnavailable
+
+from . import catalogue, course, demo, selfcheck
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
 BASELINE = course.ROOT / "demo" / "complete.py"
 
 
 def grading_default_pattern():
-    from .collect import DEFAULT_PATTERN
+    from gradekit.collect import DEFAULT_PATTERN
     return DEFAULT_PATTERN.replace("%", "%%")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="gradekit", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="regenerate the release and the demo class's results")
     commands.add_parser("release", help="regenerate release/ from source/")
@@ -82,7 +85,7 @@ def main(argv=None):
             outcomes = catalogue.run(CATALOGUE, BASELINE)
             print(catalogue.format_table(outcomes))
             return 1 if any(o.problems() for o in outcomes) else 0
-    except (course.NbgraderFailed, grading.GradingError, sandbox.SandboxUnavailable) as error:
+    except (NbgraderFailed, GradingError, SandboxUnavailable) as error:
         print(error, file=sys.stderr)
         return 1
     return 0

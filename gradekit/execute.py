@@ -264,6 +264,14 @@ class GuardedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def _note_truncation(self, cell, index):
+        refused = self.kc.refused_messages() if hasattr(self.kc, "refused_messages") else 0
+        if refused:
+            cell.outputs.append(new_output(
+                "stream", name="stdout",
+                text=f"\n[output refused by the grader: this cell sent a message larger than "
+                     f"{self.max_message_bytes:,} bytes; it was not read]\n"))
+            self._events.append({"event": "output truncated", "cell": index,
+                                 "why": f"a message over {self.max_message_bytes:,} bytes was refused"})
         used = self._output_bytes.get(index, 0)
         if used > self.max_output_bytes:
             cell.outputs.append(new_output(

@@ -250,6 +250,35 @@ class SandboxedKernelClient(AsyncKernelClient):
         # address; the client's (unused by nbclient) binds beside it.
         return _bound_socket(self, channel, identity, "-client" if channel == "control" else "")
 
+    def start_channels(self, *args, **kwargs):
+        super().start_channels(*args, **kwargs)
+        # ZeroMQ drops the connection of a peer that sends a message above
+        # MAXMSGSIZE (and the kernel connects again): watch for that, so a
+        # refused message is reported instead of silently missing.
+        self._monitors = []
+        for channel in (self.shell_channel, self.iopub_channel):
+            address = f"inproc://gradekit-monitor-{id(channel.socket)}"
+            channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
+            monitor = zmq.Context.shadow(channel.socket.context.underlying).socket(zmq.PAIR)
+            monitor.connect(address)
+            self._monitors.append(monitor)
+
+    def refused_messages(self):
+        """How many times, since the last call, the kernel's connection was
+        dropped (a message above ``max_message_bytes``, or the kernel gone)."""
+        count = 0
+        for monitor in getattr(self, "_monitors", []):
+            while monitor.poll(0):
+                monitor.recv_multipart()
+                count += 1
+        return count
+
+    def stop_channels(self):
+        for monitor in getattr(self, "_monitors", []):
+            monitor.close(linger=0)
+        self._monitors = []
+        super().stop_channels()
+
 
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox (see module doc).

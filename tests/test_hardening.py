@@ -7,10 +7,16 @@ stock nbgrader is fooled or harmed, the test shows that too, so it fails
 without the hardening.
 """
 
+import hashlib
 import json
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -54,24 +60,39 @@ class Listener:
 
 
 #: Submissions that damage the course or other students when they succeed.
-DESTRUCTIVE = ("hostile_rewrites_gradebook", "hostile_vandalises_neighbours", "hostile_phones_home")
+DESTRUCTIVE = ("hostile_rewrites_gradebook", "hostile_vandalises_neighbours", "hostile_phones_home",
+               "hostile_plants_links_for_the_grader")
 
 
-def grade(tmp_path_factory, stock, names):
+def host_snapshot():
+    """sha256 of what a submission must never change on the grading host:
+    the repository's configuration and course files, and this Python
+    environment's scripts (a rewritten ``activate`` runs a student's
+    commands as the instructor)."""
+    files = [ROOT / "nbgrader_config.py", *sorted((ROOT / "source").rglob("*")),
+             *sorted((Path(sys.prefix) / "bin").glob("activate*"))]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
+
+
+def grade(tmp_path_factory, stock, names, folder=HOSTILE, args=FAST):
     """Grade the bystander and the named submissions in one class."""
     workdir = tmp_path_factory.mktemp("stock" if stock else "hardened")
-    folder = workdir / "submissions"
-    folder.mkdir()
-    for name in ("aaa_bystander", *names):
-        shutil.copy(HOSTILE / f"{name}.py", folder)
+    submissions = workdir / "submissions"
+    submissions.mkdir()
+    shutil.copy(HOSTILE / "aaa_bystander.py", submissions)
+    for name in names:
+        shutil.copy(folder / f"{name}.py", submissions)
     listener = Listener()
+    before = host_snapshot()
+    started = time.monotonic()
     try:
-        outcomes = catalogue.run(folder, BASELINE, workdir=workdir, echo=lambda *a: None,
-                                 nbgrader_args=FAST, stock=stock)
+        outcomes = catalogue.run(submissions, BASELINE, workdir=workdir, echo=lambda *a: None,
+                                 nbgrader_args=args, stock=stock)
     finally:
         listener.close()
     return {"root": workdir / "course", "outcomes": {o.name: o for o in outcomes},
-            "received": listener.received}
+            "received": listener.received, "host_before": before, "host_after": host_snapshot(),
+            "seconds": time.monotonic() - started}
 
 
 ALL = sorted(p.stem for p in HOSTILE.glob("*.py") if p.stem != "aaa_bystander")
@@ -264,3 +285,247 @@ def test_one_submission_cannot_take_more_than_its_time_budget(tmp_path_factory):
             assert "not run" in status
     assert "NotRun" in ran[False] and ran[False].count("CellTimeoutError") < 6
     assert "NotRun" not in ran[True] and ran[True].count("CellTimeoutError") >= 6
+
+
+# ------------------------------------------------------------ the trust boundary
+
+def solution_lines():
+    """Distinctive lines of the instructor's solutions (between BEGIN and
+    END SOLUTION in the source notebook) that no fixture's answer contains."""
+    import nbformat
+    notebook = nbformat.read(ROOT / "source" / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb", 4)
+    answers = "\n".join(p.read_text() for p in [BASELINE, *HOSTILE.rglob("*.py")])
+    lines = []
+    for cell in notebook.cells:
+        for block in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.S):
+            lines += [line.strip() for line in block.splitlines()
+                      if len(line.strip()) > 25 and line.strip() not in answers]
+    assert len(lines) > 10
+    return lines
+
+
+def files_under(run, step, name):
+    folder = run["root"] / step / name
+    return [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()] if folder.exists() else []
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_solution_line_reaches_an_attackers_graded_files_or_feedback(hardened, name):
+    wanted = solution_lines()
+    for path in files_under(hardened, "autograded", name) + files_under(hardened, "feedback", name):
+        text = path.read_text(errors="replace")
+        leaked = [line for line in wanted if line in text]
+        assert not leaked, (path, leaked[:3])
+
+
+def test_nothing_on_the_host_changed(hardened, stock):
+    """Not the repository's configuration, its course files, nor this
+    environment's activate scripts; and the gradebook still opens with the
+    bystander's full marks (checked by the bystander's own test)."""
+    assert hardened["host_after"] == hardened["host_before"]
+    assert stock["rest"]["host_after"] == stock["rest"]["host_before"]
+    config = (hardened["root"] / "nbgrader_config.py").read_text()
+    assert config == (ROOT / "nbgrader_config.py").read_text()
+
+
+def test_results_published_into_a_test_cell_cannot_claim_full_marks(hardened, stock):
+    """nbgrader reads a test cell's score from its outputs, and the first
+    execute_result wins; the student's function publishes one into every
+    test cell that calls it. Only the trusted verdict counts."""
+    assert total(hardened, "hostile_publishes_full_marks") == 0
+    assert total(stock["rest"], "hostile_publishes_full_marks") == 20
+
+
+def test_a_passing_test_whose_code_writes_to_stderr_keeps_its_points(hardened, stock):
+    assert total(hardened, "honest_logs_to_stderr") == 20
+    earned = stock["rest"]["outcomes"]["honest_logs_to_stderr"].earned
+    assert earned["test_forward_propagation"] == 0 and earned["test_backward_propagation"] == 0
+
+
+def test_links_planted_for_the_grader_are_never_written_through(hardened, stock):
+    """The attack finds no folder it can write that the grader uses (the
+    kernel's runtime folder and the trusted regrade's pipes are not shared):
+    its answers keep their points, the bystander its grades, the course its
+    configuration; the status says its kernel died."""
+    assert not hardened["outcomes"]["hostile_plants_links_for_the_grader"].problems()
+    assert total(hardened, "aaa_bystander") == 20
+    assert hardened["host_after"] == hardened["host_before"]
+    assert (hardened["root"] / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_the_reference_and_the_checks_are_out_of_reach(hardened, stock):
+    """In the sandbox neither the course's reference implementation nor its
+    checks can be imported or read by path, so calling them earns nothing
+    and their source reaches no feedback; stock nbgrader runs the notebook
+    on the host, where the attacker imports the reference and scores."""
+    assert hardened["outcomes"]["hostile_calls_the_reference"].earned["test_backward_propagation_n"] == 0
+    assert stock["rest"]["outcomes"]["hostile_calls_the_reference"].earned["test_backward_propagation_n"] == 4
+    secrets = ["def with_planted_bugs", "def numerical_gradient", "def check_backward_propagation_n"]
+    for run, leaks in ((hardened, False), (stock["rest"], True)):
+        texts = [p.read_text(errors="replace") for p in
+                 files_under(run, "autograded", "hostile_calls_the_reference")
+                 + files_under(run, "feedback", "hostile_calls_the_reference")]
+        assert any(s in t for s in secrets for t in texts) == leaks
+
+
+def test_a_flood_on_the_regrade_pipe_costs_only_those_calls(hardened):
+    """64 MB with no newline, and a line nested 200,000 deep, written on the
+    pipe the answers go back on: the grader stops reading at its cap, and a
+    line it cannot parse is not a value; only those two tests lose points."""
+    outcome = hardened["outcomes"]["hostile_floods_the_regrade_pipe"]
+    assert not outcome.problems()
+    assert sum(outcome.earned.values()) == 18
+
+
+def test_inside_a_sandboxed_kernel_the_engine_and_the_checks_cannot_be_imported_or_read(tmp_path):
+    """The trust boundary, checked from inside: a sandboxed kernel started
+    the way grading starts one cannot import gradekit or the course's
+    checks, cannot read their files by path, and can write nothing the
+    grader uses."""
+    import asyncio
+
+    import gccourse
+    import gradekit
+    from traitlets.config import Config
+
+    from gradekit.sandbox import SandboxedKernelManager
+
+    config = Config()
+    config.TrustedRegrade.check_modules = ["gccourse.checks"]
+    probe = f"""
+import importlib, os, json
+found = {{}}
+for name in ("gradekit", "gradekit.harness", "gccourse", "gccourse.checks", "gccourse.reference"):
+    try:
+        importlib.import_module(name)
+        found[name] = "imported"
+    except Exception as error:
+        found[name] = type(error).__name__
+for path in ({str(Path(gradekit.__file__).parent / "trusted.py")!r},
+             {str(Path(gccourse.__file__).parent / "reference.py")!r},
+             {str(Path(gccourse.__file__).parent / "checks.py")!r}):
+    try:
+        open(path).read()
+        found[path] = "read"
+    except OSError as error:
+        found[path] = type(error).__name__
+runtime = os.path.dirname(get_ipython().config["IPKernelApp"]["connection_file"])
+try:
+    open(os.path.join(runtime, "planted"), "w")
+    found["runtime"] = "written"
+except OSError as error:
+    found["runtime"] = type(error).__name__
+import studentside.server
+found["studentside"] = "imported"
+print(json.dumps(found))
+"""
+
+    async def run():
+        km = SandboxedKernelManager(kernel_name="python3")
+        km.hide = ("gccourse",)
+        await km.start_kernel(cwd=str(tmp_path))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=120)
+            lines = []
+            await kc.execute_interactive(
+                probe, timeout=60,
+                output_hook=lambda m: lines.append(m["content"].get("text", "")))
+            return json.loads("".join(lines))
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    found = asyncio.run(run())
+    assert found.pop("studentside") == "imported"
+    assert found.pop("runtime") == "OSError", "the kernel could write its runtime folder"
+    assert all(v in ("ModuleNotFoundError", "FileNotFoundError", "PermissionError")
+               for v in found.values()), found
+
+
+def test_our_packages_are_hidden_even_when_installed_where_the_sandbox_reads(tmp_path, monkeypatch):
+    """A non-editable install puts gradekit and the checks in site-packages,
+    which the sandbox reads: each is covered by an empty folder there, while
+    studentside stays readable."""
+    from gradekit import sandbox
+    site = tmp_path / "site"
+    for name in ("gradekit", "gccourse", "studentside"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text(f"SECRET = {name!r}\n")
+    monkeypatch.setattr(sandbox, "read_only_paths", lambda: [sys.base_prefix, sys.prefix, str(site)])
+    monkeypatch.setattr(sandbox, "package_folder", lambda name: str(site / name.split(".")[0]))
+    hidden = sandbox.hidden_paths(("gccourse",))
+    assert sorted(Path(p).name for p in hidden) == ["gccourse", "gradekit"]
+    argv = sandbox.command([sys.executable, "-c", (
+        "import os, sys; print(*[sorted(os.listdir(f)) for f in sys.argv[1:]])"),
+        str(site / "gradekit"), str(site / "gccourse"), str(site / "studentside")],
+        str(tmp_path / "work"), hide=("gccourse",))
+    (tmp_path / "work").mkdir()
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[] [] ['__init__.py']", result.stdout + result.stderr
+
+
+# ------------------------------------------------------------ deadlines and memory
+
+DEADLINE = ("--Execute.timeout=5", "--TrustedRegrade.timeout=3", "--SubmissionDeadline.seconds=25")
+
+
+def test_one_deadline_bounds_a_submission_that_stalls_the_trusted_regrade(tmp_path_factory):
+    """Every call sleeps just under the per-call timeout: without one
+    deadline for the whole submission the grader waits call after call (and
+    gives full marks at the end). With it, grading stops at 25 s, the
+    exercises verified before keep their points, and the status says so."""
+    import csv
+    folder = HOSTILE / "deadline"
+    run = grade(tmp_path_factory, False, ["hostile_stalls_the_trusted_regrade"], folder, DEADLINE)
+    outcome = run["outcomes"]["hostile_stalls_the_trusted_regrade"]
+    assert not outcome.problems(), outcome.problems()
+    assert sum(outcome.earned.values()) == 6
+    assert total(run, "aaa_bystander") == 20
+    with open(run["root"] / "grades.csv") as handle:
+        status = {row["student_id"]: row["status"] for row in csv.DictReader(handle)}
+    assert "deadline reached" in status["hostile_stalls_the_trusted_regrade"]
+    assert "test_gradient_check_n" in status["hostile_stalls_the_trusted_regrade"]
+    assert status["aaa_bystander"] == "graded"
+    assert run["seconds"] < 150, run["seconds"]
+
+
+MEASURE = """
+import json, resource, sys, warnings
+from gradekit import grading
+root, db_url = sys.argv[1], sys.argv[2]
+grading.warm_up(root, db_url)
+peaks = {}
+for student in sys.argv[3:]:
+    outcome = grading.grade_one(root, "gradient_checking", student, db_url, feedback=False)
+    peaks[student] = [outcome.graded, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024]
+print(json.dumps(peaks))
+"""
+
+
+@pytest.mark.parametrize("stock", [False, True])
+def test_one_huge_output_message_does_not_grow_the_grader(tmp_path, stock):
+    """A cell prints 150 MB in one message. The grading process is measured
+    (its own peak resident memory) after grading a bystander and then after
+    the flood: ZeroMQ refuses the message before it is read, so the grader
+    grows by a few MiB at most; stock nbgrader reads and decodes it whole."""
+    from gccourse import demo, submissions
+    root = demo.new_course(tmp_path / "course", stock)
+    base = submissions.load(BASELINE)
+    for path in (HOSTILE / "aaa_bystander.py", HOSTILE / "memory" / "broken_prints_one_huge_message.py"):
+        entry = submissions.load(path)
+        merged = __import__("dataclasses").replace(entry, cells={**base.cells, **entry.cells})
+        submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, merged)
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(root), db_url, "aaa_bystander",
+                             "broken_prints_one_huge_message"], capture_output=True, text=True,
+                            timeout=600, env=course.environment())
+    peaks = json.loads(result.stdout.strip().splitlines()[-1])
+    (_, after_bystander), (graded, after_flood) = peaks["aaa_bystander"], \
+        peaks["broken_prints_one_huge_message"]
+    growth = after_flood - after_bystander
+    if stock:
+        assert growth > 150_000_000, growth
+    else:
+        assert graded and growth < 16 * 1024 ** 2, growth

@@ -13,7 +13,7 @@ from nbgrader.preprocessors import (
 
 from gradekit.checkhidden import CheckHiddenTests
 from gradekit.execute import GuardedExecute
-from gradekit.sanitize import HideTestCode, StripExecutionMetadata
+from gradekit.sanitize import HideTestCode, SanitizeOutputs, StripExecutionMetadata
 from gradekit.status import RecordStatus, StatusCsvExportPlugin, intake
 from gradekit.trusted import StartTrustedRegrade, TrustedRegrade
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -71,6 +71,7 @@ c.Autograde.autograde_preprocessors = [
     StartTrustedRegrade,      # starts the deadline, and the notebook's code in a second sandbox
     GuardedExecute,           # the notebook in a sandboxed kernel, test cells without hidden blocks
     TrustedRegrade,           # each test cell's check, out of the student's reach: its score
+    SanitizeOutputs,          # every output and student markdown becomes plain data
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -96,7 +97,11 @@ c.TrustedRegrade.skip_cells = FIGURE_CELLS
 
 # Feedback shows each test's one-line purpose, points and message, but not
 # the test code (nbgrader's own feedback shows the hidden tests).
-c.GenerateFeedback.preprocessors = [GetGrades, HideTestCode, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, SanitizeOutputs, HideTestCode,
+                                    CSSHTMLHeaderPreprocessor]
+# Feedback pages and formgrader's view of a graded notebook are rendered
+# with nbconvert's sanitiser as well: no student HTML or script runs there.
+c.HTMLExporter.sanitize_html = True
 
 # Every submission gets a status. Before grading, its files are checked: a
 # damaged notebook fails with that reason, a single misnamed one (say

@@ -225,13 +225,36 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     ``channel``, *bound* at the kernel's IPC address (plus ``suffix``),
     refusing messages above ``owner.max_message_bytes`` before reading them."""
     url = owner._make_url(channel) + suffix
-    sock = owner.context.socket(_SOCKET_TYPES[channel])
+    if isinstance(owner, SandboxedKernelManager):
+        sock = owner.context.socket(_SOCKET_TYPES[channel], socket_class=_DroppingSocket)
+    else:
+        sock = owner.context.socket(_SOCKET_TYPES[channel])
     sock.linger = 1000
     sock.setsockopt(zmq.MAXMSGSIZE, int(owner.max_message_bytes))
     if identity:
         sock.identity = identity
     sock.bind(url)
     return sock
+
+
+class _DroppingSocket(zmq.Socket):
+    """The manager's (synchronous) control socket. A bound socket with no
+    peer blocks a send until one connects; when the kernel has died, none
+    will, and jupyter_client's restart, which first sends an interrupt,
+    would wait forever. So a message that cannot be queued at once is
+    dropped: with no kernel connected there is nobody to receive it."""
+
+    def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
+        parts = list(msg_parts)
+        try:
+            self.send(parts[0], flags | zmq.NOBLOCK | (zmq.SNDMORE if len(parts) > 1 else 0),
+                      copy=copy, track=track)
+        except zmq.Again:
+            return None
+        # the first frame was taken: the rest of the message follows it at once
+        for k, part in enumerate(parts[1:], 2):
+            self.send(part, flags | (zmq.SNDMORE if k < len(parts) else 0), copy=copy, track=track)
+        return None
 
 
 _SOCKET_TYPES = {"hb": zmq.REQ, "shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER,

@@ -259,9 +259,14 @@ class GuardedExecute(Execute):
         used = self._output_bytes.get(cell_index, 0) + size
         self._output_bytes[cell_index] = used
         if used > self.max_output_bytes and msg["msg_type"] in (
-                "stream", "display_data", "execute_result", "update_display_data"):
+                "stream", "display_data", "execute_result", "update_display_data", "error"):
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Widgets are not kept while grading: a kernel could send comm
+        messages without end, and nothing graded reads them."""
+        return None
 
     def _note_truncation(self, cell, index):
         refused = self.kc.refused_messages() if hasattr(self.kc, "refused_messages") else 0

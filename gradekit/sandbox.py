@@ -54,6 +54,8 @@ DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 DEFAULT_CPU_LIMIT = 600
 #: largest message the grader accepts from a kernel (ZMQ_MAXMSGSIZE)
 DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 ** 2
+#: open files (and so connections to the grader) a sandboxed process may hold
+OPEN_FILES = 256
 #: our own packages a sandbox never sees, besides those a course names
 ALWAYS_HIDDEN = ("gradekit",)
 
@@ -151,13 +153,17 @@ def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
     for path in hidden_paths(hide):
         cmd += ["--tmpfs", path, "--remount-ro", path]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind", str(workdir), str(workdir)]
+    # The notebooks there hold the hidden blocks nbgrader restored; the
+    # sandboxed processes get their cells as messages, never from the file.
+    for notebook in sorted(Path(workdir).glob("*.ipynb")):
+        cmd += ["--ro-bind", "/dev/null", str(notebook)]
     if runtime_dir:
         cmd += ["--ro-bind", str(runtime_dir), str(runtime_dir)]
     cmd += ["--chdir", str(workdir)]
     for key, value in environment.items():
         cmd += ["--setenv", key, value]
     cmd += ["--", "prlimit", f"--as={int(memory_limit)}", f"--cpu={int(cpu_limit)}",
-            "--core=0", "--", *argv]
+            "--core=0", f"--nofile={int(OPEN_FILES)}", "--", *argv]
     return cmd
 
 
@@ -230,7 +236,12 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     else:
         sock = owner.context.socket(_SOCKET_TYPES[channel])
     sock.linger = 1000
-    sock.setsockopt(zmq.MAXMSGSIZE, int(owner.max_message_bytes))
+    # Only the shell and iopub channels carry a kernel's results; the
+    # manager's control socket is never read, so it may queue one small
+    # message per connection at most.
+    small = channel not in ("shell", "iopub")
+    sock.setsockopt(zmq.MAXMSGSIZE, 65536 if small else int(owner.max_message_bytes))
+    sock.setsockopt(zmq.RCVHWM, 1 if small else 1000)
     if identity:
         sock.identity = identity
     sock.bind(url)
@@ -273,8 +284,12 @@ class SandboxedKernelClient(AsyncKernelClient):
         # address; the client's (unused by nbclient) binds beside it.
         return _bound_socket(self, channel, identity, "-client" if channel == "control" else "")
 
-    def start_channels(self, *args, **kwargs):
-        super().start_channels(*args, **kwargs)
+    def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
+        # Only shell and iopub: stdin is never read while grading (nbclient
+        # does not allow input), liveness comes from the manager (the
+        # process), and the control channel is the manager's. A socket
+        # that is bound but never read would queue whatever a kernel sent.
+        super().start_channels(shell=shell, iopub=iopub, stdin=False, hb=False, control=False)
         # ZeroMQ drops the connection of a peer that sends a message above
         # MAXMSGSIZE (and the kernel connects again): watch for that, so a
         # refused message is reported instead of silently missing.
@@ -285,6 +300,16 @@ class SandboxedKernelClient(AsyncKernelClient):
             monitor = zmq.Context.shadow(channel.socket.context.underlying).socket(zmq.PAIR)
             monitor.connect(address)
             self._monitors.append(monitor)
+
+    def _started(self):
+        """The channels this client started (reading a channel property
+        would create, and bind, one that was never wanted)."""
+        names = ("shell", "iopub", "stdin", "hb", "control")
+        return [c for c in (getattr(self, f"_{n}_channel", None) for n in names) if c is not None]
+
+    @property
+    def channels_running(self):
+        return any(channel.is_alive() for channel in self._started())
 
     def refused_messages(self):
         """How many times, since the last call, the kernel's connection was
@@ -300,7 +325,11 @@ class SandboxedKernelClient(AsyncKernelClient):
         for monitor in getattr(self, "_monitors", []):
             monitor.close(linger=0)
         self._monitors = []
-        super().stop_channels()
+        for channel in self._started():
+            if channel.is_alive():
+                channel.stop()
+        if self._created_context and not self.context.closed:
+            self.context.destroy(linger=100)
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -340,7 +369,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"
         cmd, kw = await super()._async_pre_start_kernel(**kw)
         # the kernel connects to the sockets we bind (studentside.kernel)
+        # -I: the working folder (the student's files) is not on sys.path
+        # while our launcher and ipykernel start (ipykernel adds it for the
+        # notebook's own imports)
         cmd = ["studentside.kernel" if part == "ipykernel_launcher" else part for part in cmd]
+        if cmd[1:2] == ["-m"]:
+            cmd.insert(1, "-I")
         workdir = kw.pop("cwd", None) or os.getcwd()
         cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit, hide=self.hide)
         kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}

@@ -115,7 +115,9 @@ class StudentProcess:
         send it its spec on stdin: no file is shared with the sandbox."""
         cells = [c for c in self.cells if c[0] not in self.skipped]
         spec = {"cells": cells, "standins": self.standins, "timeout": self.timeout}
-        argv = [sys.executable, "-m", "studentside.server"]
+        # -I: the working folder (which holds the student's files) is not on
+        # sys.path while our code starts; the server adds it for the cells.
+        argv = [sys.executable, "-I", "-m", "studentside.server"]
         if self.use_sandbox:
             sandbox.ensure_available()
             argv = sandbox.command(argv, self.workdir, None,
@@ -132,12 +134,25 @@ class StudentProcess:
         self._send(spec)
 
     def _send(self, message):
-        try:
-            self.process.stdin.write((json.dumps(message) + "\n").encode())
-            self.process.stdin.flush()
-            return True
-        except (BrokenPipeError, OSError):
-            return False
+        """Write one line to it, without ever blocking past the deadline
+        (a process that does not read would fill the pipe)."""
+        data = (json.dumps(message) + "\n").encode()
+        fd = self.process.stdin.fileno()
+        os.set_blocking(fd, False)
+        while data:
+            left = deadlines.left(self.deadline)
+            if left <= 0:
+                return False
+            _, ready, _ = select.select([], [fd], [], left)
+            if not ready:
+                return False
+            try:
+                data = data[os.write(fd, data[:65536]):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                return False
+        return True
 
     def _read(self, seconds):
         """The next message (a dict), or None if none came in time, it
@@ -383,6 +398,12 @@ class TrustedRegrade(NbGraderPreprocessor):
                 late = True
                 student.stop()
                 verdicts[id(cell)] = DeadlineReached
+            except Exception as error:  # what the function returned broke the check itself
+                self.log.warning("check %s.%s raised %r: a check should fail with "
+                                 "AssertionError", check.module, check.name, error)
+                verdicts[id(cell)] = (
+                    f"{check.function} returned something the test could not read "
+                    f"({type(error).__name__}: {str(error)[:300]})")
         return verdicts
 
     @staticmethod

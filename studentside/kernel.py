@@ -13,6 +13,7 @@ Only ``ipc://`` addresses are turned around; ipykernel's in-process
 sockets are left alone.
 """
 
+import os
 import sys
 
 
@@ -47,6 +48,10 @@ def connect_instead_of_binding():
 def main():
     connect_instead_of_binding()
     from ipykernel.kernelapp import launch_new_instance
+    # Started with python -I, so that nothing in the working folder (the
+    # student's files) could stand in for this module or ipykernel; the
+    # notebook's own imports find it from here on.
+    sys.path.insert(0, os.getcwd())
     launch_new_instance()
 
 

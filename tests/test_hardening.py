@@ -178,7 +178,7 @@ def test_a_dying_kernel_costs_only_the_cell_that_killed_it(hardened, stock, name
 
 
 def test_a_cell_that_ignores_interrupts_gets_a_new_kernel(hardened, stock):
-    assert total(hardened, "broken_ignores_interrupts") == 19
+    assert total(hardened, "broken_ignores_interrupts") == 20
     assert total(stock["rest"], "broken_ignores_interrupts") == 0
 
 

@@ -1,7 +1,9 @@
-"""An answer cell that ignores the interrupt and sleeps forever: the grader
-has to replace the kernel. That cell never finishes, so its exercise has no
-answer; every other exercise is graded."""
-EXPECTED = {"test_backward_propagation": 0}
+"""An answer cell that defines a correct function, then ignores the
+interrupt and sleeps forever: the grader has to replace the kernel, and
+every other exercise is graded. The trusted regrade's process runs each cell
+up to its time limit (like a failing cell, it stops where it is), so the
+function defined before the sleep is graded, and it is correct."""
+EXPECTED = {}
 
 # %% [backward_propagation]
 import signal

@@ -122,6 +122,12 @@ class GuardedExecute(Execute):
         self._record_peak()
         super()._cleanup_kernel()
 
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if hasattr(self.kc, "seal"):
+            self.kc.seal(self.km)  # no further connections to the grader's sockets
+        return kc
+
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         if isinstance(km, SandboxedKernelManager):

@@ -37,9 +37,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import zmq
+from zmq.utils.monitor import parse_monitor_message
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer
@@ -272,6 +274,15 @@ _SOCKET_TYPES = {"hb": zmq.REQ, "shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": 
                  "control": zmq.DEALER}
 
 
+def _watch(sock):
+    """A monitor socket that reports ``sock``'s accepted and dropped connections."""
+    address = f"inproc://gradekit-monitor-{id(sock)}"
+    sock.monitor(address, zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED)
+    monitor = zmq.Context.shadow(sock.context.underlying).socket(zmq.PAIR)
+    monitor.connect(address)
+    return monitor
+
+
 class SandboxedKernelClient(AsyncKernelClient):
     """A kernel client that binds its sockets where the sandboxed kernel
     connects (see the module doc), with a cap on message size."""
@@ -293,13 +304,42 @@ class SandboxedKernelClient(AsyncKernelClient):
         # ZeroMQ drops the connection of a peer that sends a message above
         # MAXMSGSIZE (and the kernel connects again): watch for that, so a
         # refused message is reported instead of silently missing.
-        self._monitors = []
-        for channel in (self.shell_channel, self.iopub_channel):
-            address = f"inproc://gradekit-monitor-{id(channel.socket)}"
-            channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
-            monitor = zmq.Context.shadow(channel.socket.context.underlying).socket(zmq.PAIR)
-            monitor.connect(address)
-            self._monitors.append(monitor)
+        self._monitors = [_watch(channel.socket) for channel in (self.shell_channel, self.iopub_channel)]
+        self._accepted = [0] * len(self._monitors)
+
+    def seal(self, manager, seconds=10):
+        """Once the kernel has connected to the shell, iopub and control
+        sockets, remove their socket files: no second connection (a kernel
+        opening more, to queue messages in the grader) can be made. The
+        grader's folder is its own, so this removes nothing else. Waits at
+        most ``seconds`` for the kernel's connections."""
+        watched = [(m, k) for k, m in enumerate(self._monitors)]
+        control = getattr(manager, "_control_monitor", None)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._drain()
+            control_seen = control is None or manager._control_accepted(0)
+            if all(self._accepted[k] for _, k in watched) and control_seen:
+                break
+            time.sleep(0.01)
+        for channel in ("shell", "iopub", "control"):
+            port = getattr(self, f"{channel}_port", 0)
+            try:
+                os.unlink(f"{self.ip}-{port}")
+            except OSError:
+                pass
+
+    def _drain(self):
+        """Read the monitors' events; returns how many disconnections."""
+        disconnected = 0
+        for k, monitor in enumerate(getattr(self, "_monitors", [])):
+            while monitor.poll(0):
+                event = parse_monitor_message(monitor.recv_multipart())["event"]
+                if event == zmq.EVENT_ACCEPTED:
+                    self._accepted[k] += 1
+                elif event == zmq.EVENT_DISCONNECTED:
+                    disconnected += 1
+        return disconnected
 
     def _started(self):
         """The channels this client started (reading a channel property
@@ -314,12 +354,7 @@ class SandboxedKernelClient(AsyncKernelClient):
     def refused_messages(self):
         """How many times, since the last call, the kernel's connection was
         dropped (a message above ``max_message_bytes``, or the kernel gone)."""
-        count = 0
-        for monitor in getattr(self, "_monitors", []):
-            while monitor.poll(0):
-                monitor.recv_multipart()
-                count += 1
-        return count
+        return self._drain()
 
     def stop_channels(self):
         for monitor in getattr(self, "_monitors", []):
@@ -358,7 +393,25 @@ class SandboxedKernelManager(AsyncKernelManager):
         return kc
 
     def _create_connected_socket(self, channel, identity=None):
-        return _bound_socket(self, channel, identity)
+        sock = _bound_socket(self, channel, identity)
+        if channel == "control":
+            self._control_monitor, self._control_seen = _watch(sock), 0
+        return sock
+
+    def _control_accepted(self, timeout=0):
+        """Whether the kernel has connected to the control socket."""
+        monitor = getattr(self, "_control_monitor", None)
+        while monitor is not None and monitor.poll(timeout):
+            if parse_monitor_message(monitor.recv_multipart())["event"] == zmq.EVENT_ACCEPTED:
+                self._control_seen += 1
+        return getattr(self, "_control_seen", 0) > 0
+
+    def _close_control_socket(self):
+        monitor = getattr(self, "_control_monitor", None)
+        if monitor is not None:
+            monitor.close(linger=0)
+            self._control_monitor = None
+        super()._close_control_socket()
 
     async def _async_pre_start_kernel(self, **kw):
         runtime = tempfile.mkdtemp(prefix="gradekit-kernel-")  # mode 0700, ours alone

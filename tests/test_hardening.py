@@ -60,8 +60,9 @@ class Listener:
 
 
 #: Submissions that damage the course or other students when they succeed.
-DESTRUCTIVE = ("hostile_rewrites_gradebook", "hostile_vandalises_neighbours", "hostile_phones_home",
-               "hostile_plants_links_for_the_grader")
+DESTRUCTIVE = ("hostile_rewrites_gradebook", "hostile_vandalises_neighbours", "hostile_phones_home")
+#: Never graded without our sandbox: unsandboxed, they would act on the machine running the tests.
+OURS_ONLY = ("hostile_plants_links_for_the_grader",)
 
 
 def host_snapshot():
@@ -109,7 +110,7 @@ def stock(tmp_path_factory):
     """Stock nbgrader, with the destructive submissions graded in a class of
     their own so that the other comparisons keep their evidence."""
     harmful = grade(tmp_path_factory, True, DESTRUCTIVE)
-    rest = grade(tmp_path_factory, True, [n for n in ALL if n not in DESTRUCTIVE])
+    rest = grade(tmp_path_factory, True, [n for n in ALL if n not in DESTRUCTIVE + OURS_ONLY])
     return {"harmful": harmful, "rest": rest}
 
 
@@ -381,20 +382,23 @@ def test_inside_a_sandboxed_kernel_the_engine_and_the_checks_cannot_be_imported_
     """The trust boundary, checked from inside: a sandboxed kernel started
     the way grading starts one cannot import gradekit or the course's
     checks, cannot read their files by path, and can write nothing the
-    grader uses."""
+    grader uses, nor read the notebook file nbgrader restored the hidden
+    blocks into."""
     import asyncio
 
     import gccourse
     import gradekit
-    from traitlets.config import Config
 
     from gradekit.sandbox import SandboxedKernelManager
 
-    config = Config()
-    config.TrustedRegrade.check_modules = ["gccourse.checks"]
+    (tmp_path / "Notebook.ipynb").write_text("### BEGIN HIDDEN TESTS")
     probe = f"""
 import importlib, os, json
 found = {{}}
+try:
+    found["notebook"] = open("Notebook.ipynb").read()
+except OSError as error:
+    found["notebook"] = type(error).__name__
 for name in ("gradekit", "gradekit.harness", "gccourse", "gccourse.checks", "gccourse.reference"):
     try:
         importlib.import_module(name)
@@ -431,13 +435,16 @@ print(json.dumps(found))
             lines = []
             await kc.execute_interactive(
                 probe, timeout=60,
-                output_hook=lambda m: lines.append(m["content"].get("text", "")))
-            return json.loads("".join(lines))
+                output_hook=lambda m: lines.append(m["content"].get("text", "") or m["content"].get("evalue", "")))
+            printed = [line for line in lines if line.startswith("{")]
+            assert printed, lines
+            return json.loads(printed[-1])
         finally:
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
 
     found = asyncio.run(run())
+    assert found.pop("notebook") in ("", "PermissionError"), "the notebook, with its hidden blocks, was readable"
     assert found.pop("studentside") == "imported"
     assert found.pop("runtime") == "OSError", "the kernel could write its runtime folder"
     assert all(v in ("ModuleNotFoundError", "FileNotFoundError", "PermissionError")
@@ -504,26 +511,30 @@ print(json.dumps(peaks))
 """
 
 
-@pytest.mark.parametrize("stock", [False, True])
-def test_one_huge_output_message_does_not_grow_the_grader(tmp_path, stock):
-    """A cell prints 150 MB in one message. The grading process is measured
-    (its own peak resident memory) after grading a bystander and then after
-    the flood: ZeroMQ refuses the message before it is read, so the grader
-    grows by a few MiB at most; stock nbgrader reads and decodes it whole."""
+@pytest.mark.parametrize("stock, flood", [
+    (False, "broken_prints_one_huge_message"), (True, "broken_prints_one_huge_message"),
+    (False, "broken_floods_the_grader_with_errors"), (True, "broken_floods_the_grader_with_errors")])
+def test_a_flood_of_output_does_not_grow_the_grader(tmp_path, stock, flood):
+    """A cell prints 150 MB in one message, or sends a hundred 3 MiB error
+    messages and opens extra connections to the grader's sockets. The
+    grading process is measured (its own peak resident memory) after
+    grading a bystander and then after the flood: ZeroMQ refuses a message
+    above the cap before it is read, nothing is queued on a socket no one
+    reads, and outputs of every kind count against the cell's cap, so the
+    grader grows by a few MiB at most; stock nbgrader reads it all."""
     from gccourse import demo, submissions
     root = demo.new_course(tmp_path / "course", stock)
     base = submissions.load(BASELINE)
-    for path in (HOSTILE / "aaa_bystander.py", HOSTILE / "memory" / "broken_prints_one_huge_message.py"):
+    for path in (HOSTILE / "aaa_bystander.py", HOSTILE / "memory" / f"{flood}.py"):
         entry = submissions.load(path)
         merged = __import__("dataclasses").replace(entry, cells={**base.cells, **entry.cells})
         submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, merged)
     db_url = f"sqlite:///{root / 'gradebook.db'}"
     result = subprocess.run([sys.executable, "-c", MEASURE, str(root), db_url, "aaa_bystander",
-                             "broken_prints_one_huge_message"], capture_output=True, text=True,
+                             flood], capture_output=True, text=True,
                             timeout=600, env=course.environment())
     peaks = json.loads(result.stdout.strip().splitlines()[-1])
-    (_, after_bystander), (graded, after_flood) = peaks["aaa_bystander"], \
-        peaks["broken_prints_one_huge_message"]
+    (_, after_bystander), (graded, after_flood) = peaks["aaa_bystander"], peaks[flood]
     growth = after_flood - after_bystander
     if stock:
         assert growth > 150_000_000, growth

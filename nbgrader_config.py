@@ -108,5 +108,10 @@ c.HTMLExporter.sanitize_html = True
 # "Gradient_Checking (1).ipynb") is graded under the right name with a
 # warning, extra files are noted. `nbgrader export` adds a status column and
 # a row for every submission nbgrader could not grade (gradekit.status).
+# Links, FIFOs, devices and sockets in a submission are refused with a
+# reason, before nbgrader copies anything (gradekit.status, gradekit.safefiles);
+# collecting from the exchange copies links as links so that they are
+# refused, never followed (gradekit.exchange).
 c.Autograde.pre_convert_hook = intake
+c.ExchangeFactory.collect = "gradekit.exchange.SafeExchangeCollect"
 c.ExportApp.plugin_class = StatusCsvExportPlugin

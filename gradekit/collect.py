@@ -25,7 +25,7 @@ class NotebookCollector(FileNameCollectorPlugin):
     """nbgrader's file-name collector, matched against the file's own name
     (not its whole path), with a default pattern for ``<student>_<anything>``.
 
-    LMSs rename what they pass on (``Gradient_Checking-1.ipynb``, a student's
+    LMSs rename what they pass on (``Homework-1.ipynb``, a student's
     own name for the file): when the assignment has a single notebook, any
     notebook a student hands in is filed under that notebook's name."""
 

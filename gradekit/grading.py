@@ -25,16 +25,14 @@ import hashlib
 import logging
 import os
 import resource
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import course, status
-
-
-class GradingError(RuntimeError):
-    """The run cannot start (no scheduler, no database, no sandbox); says why."""
+from . import commands, safefiles, status
+from .exceptions import GradingError
 
 
 # ------------------------------------------------------------------ worker side
@@ -58,14 +56,17 @@ def warm_up(root, db_url):
     """Start-up work of a worker, done once: imports, configuration and the
     sandbox check (which raises SandboxUnavailable, saying why)."""
     from nbgrader.converters import Autograde, GenerateFeedback  # noqa: F401
-    from .checks import gradient_checking  # noqa: F401
+    import importlib
     from .sandbox import ensure_available
     # nbgrader's gradebook code trips this SQLAlchemy 2 warning on every
     # submission (harmless; the nbgrader command line hides it as well)
     import warnings
     from sqlalchemy.exc import SAWarning
     warnings.filterwarnings("ignore", category=SAWarning)
-    if course_config(root, db_url).GuardedExecute.get("sandbox", True):
+    config = course_config(root, db_url)
+    for name in config.TrustedRegrade.get("check_modules", []):
+        importlib.import_module(name)  # the course's checks, imported once
+    if config.GuardedExecute.get("sandbox", True):
         ensure_available()
     return os.getpid()
 
@@ -94,12 +95,32 @@ class Outcome:
 
 
 def fingerprint(root, assignment, student):
-    """sha256 of a submission's files (names and contents)."""
+    """sha256 of a submission's files (names, kinds and contents).
+
+    Nothing is followed: a symbolic link contributes its own text (where it
+    points), never its target's content; a FIFO, socket or device contributes
+    its kind only (it is never opened); regular files are read with
+    O_NOFOLLOW (gradekit.safefiles). A submission folder (or student
+    folder) that is itself a link is fingerprinted by its link text."""
     digest = hashlib.sha256()
     folder = Path(root) / "submitted" / student / assignment
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for path in (folder.parent, folder):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return digest.hexdigest()
+        if stat.S_ISLNK(info.st_mode):
+            digest.update(b"link\0" + os.fsencode(path.relative_to(folder.parent.parent))
+                          + b"\0" + os.fsencode(os.readlink(path)) + b"\0")
+            return digest.hexdigest()
+    for entry in safefiles.walk(folder):
+        digest.update(entry.path.encode() + b"\0")
+        if stat.S_ISREG(entry.mode):
+            digest.update(safefiles.read_bytes(entry.name, entry.dir_fd) + b"\0")
+        elif stat.S_ISLNK(entry.mode):
+            digest.update(b"link\0" + os.fsencode(entry.link) + b"\0")
+        elif not stat.S_ISDIR(entry.mode):
+            digest.update(entry.kind.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -134,10 +155,11 @@ def grade_one(root, assignment, student, db_url, feedback=True):
         reasons = [r.getMessage().strip().splitlines()[-1] for r in collected.records
                    if r.levelno >= logging.ERROR and r.exc_info is None]
         record = status.load(root, assignment, student)
-        record["problems"].append("nbgrader could not grade it: " + (
-            next((r for r in reasons if not r.startswith("There was an error")), "")
-            or str(error)))
-        status.save(root, assignment, student, record)
+        if not record.get("refused"):  # (a refused one's record already says why)
+            record["problems"].append("nbgrader could not grade it: " + (
+                next((r for r in reasons if not r.startswith("There was an error")), "")
+                or str(error)))
+            status.save(root, assignment, student, record)
     # (RUSAGE_CHILDREN would not do: a child's peak includes this process's
     # size when it was forked; and Linux updates ru_maxrss lazily, so it can
     # trail the current size)
@@ -174,8 +196,30 @@ def mark_done(root, assignment, outcome):
 
 
 def submitted_students(root, assignment):
-    return sorted(p.parent.name for p in (Path(root) / "submitted").glob(f"*/{assignment}")
-                  if p.is_dir())
+    """The students with a submission of ``assignment`` in submitted/.
+
+    Found without following links, but a submission that is a link (or
+    whose student folder is one) is listed all the same: it is not read,
+    and grading it makes intake refuse it with that reason
+    (gradekit.status), so that it is in the grade export as failed instead
+    of silently missing."""
+    found = []
+    try:
+        entries = list(os.scandir(Path(root) / "submitted"))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        if entry.is_symlink():
+            if os.path.lexists(Path(entry.path) / assignment):
+                found.append(entry.name)
+        elif entry.is_dir(follow_symlinks=False):
+            try:
+                mode = os.lstat(Path(entry.path) / assignment).st_mode
+            except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(mode) or stat.S_ISLNK(mode):
+                found.append(entry.name)
+    return sorted(found)
 
 
 class Progress:
@@ -273,7 +317,7 @@ def ensure_assignment(root, assignment, db_url):
     except (SQLAlchemyError, ImportError) as error:
         raise GradingError(f"cannot open the gradebook {db_url}: "
                            f"{str(error).strip().splitlines()[0]}") from None
-    course.nbgrader(root, "generate_assignment", assignment, "--force", *_db_args(db_url))
+    commands.nbgrader(root, "generate_assignment", assignment, "--force", *_db_args(db_url))
     return True
 
 
@@ -339,12 +383,25 @@ def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url
             cluster.close()
 
 
-def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=None,
+def only_assignment(root):
+    """The name of the course's one assignment (the single folder in
+    source/); GradingError when there is not exactly one."""
+    found = sorted(p.name for p in (Path(root) / "source").iterdir()
+                   if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")) \
+        if (Path(root) / "source").is_dir() else []
+    if len(found) != 1:
+        raise GradingError(f"name the assignment to grade: source/ in {root} holds "
+                           f"{', '.join(found) or 'none'}")
+    return found[0]
+
+
+def run(root, assignment=None, workers=None, scheduler=None,
         db_url=None, archive=None, pattern=None, feedback=True, export=True,
         progress_stream=sys.stderr, echo=print):
     """Grade the class in ``root``; returns a Report (see the module doc).
 
     Arguments:
+    assignment -- str, the assignment (default: the course's only one)
     workers -- int, worker processes of the local cluster (default: one per core)
     scheduler -- str, address of an existing Dask scheduler instead
     db_url -- str, the gradebook (default: the course's gradebook.db)
@@ -352,6 +409,7 @@ def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=
     feedback, export -- also write feedback/ and grades.csv
     """
     root = Path(root).resolve()
+    assignment = assignment or only_assignment(root)
     db_url = db_url or default_db_url(root)
     if archive:
         echo(f"Collecting submissions from {archive} ...")
@@ -376,6 +434,6 @@ def run(root=course.ROOT, assignment=course.ASSIGNMENT, workers=None, scheduler=
         report.interrupted = True
     report.seconds = time.monotonic() - started
     if export and not report.interrupted:
-        course.nbgrader(root, "export", "--to", str(root / "grades.csv"), *_db_args(db_url))
+        commands.nbgrader(root, "export", "--to", str(root / "grades.csv"), *_db_args(db_url))
     echo(report.summary())
     return report

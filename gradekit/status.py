@@ -6,8 +6,11 @@ never shown as a plain 0. The record of one submission lives in
 ``grading_status/<assignment>/<student>.json`` under the course root:
 
 * ``intake`` (nbgrader's pre-convert hook, before anything runs) checks the
-  submitted files: a notebook that is not valid JSON fails with that
-  reason; a single notebook under another name (``Gradient_Checking
+  submitted files: a submission holding anything but regular files and
+  real folders (a symbolic link, a FIFO, a socket, a device), or that is
+  itself a link, is refused with a reason naming the entry, and nbgrader
+  neither copies nor grades any of it; a notebook that is not valid JSON
+  fails with that reason; a single notebook under another name (``Homework
   (1).ipynb``, as browsers save a second download) is graded under the
   expected name, with a warning, its original left where it was; extra
   files are noted;
@@ -23,13 +26,16 @@ import csv
 import glob
 import json
 import os
-import shutil
+import stat
+import sys
 from pathlib import Path
 
 import nbformat
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from . import safefiles
 
 STATUS_FOLDER = "grading_status"
 
@@ -52,22 +58,101 @@ def save(root, assignment, student, record):
 
 
 def _readable(path):
+    """Whether ``path`` is a regular file holding a notebook (read without
+    following a link or opening anything else)."""
     try:
-        nbformat.read(path, as_version=4)
+        nbformat.reads(safefiles.read_bytes(path).decode("utf-8"), as_version=4)
         return True
     except Exception:  # not JSON, not a notebook, unreadable: all the same to a student
         return False
 
 
+class SubmissionRefused(Exception):
+    """Intake refused a submission (a link or special file in it); its status
+    record says why."""
+
+
+REFUSAL = "links and special files are not accepted (submit the file itself)"
+
+
+def refusals(folder, root=None):
+    """Why the submission ``folder`` must not be read, as a list of str
+    (empty if it holds only regular files and real folders). Nothing is
+    followed or opened: the submission folder, its student folder and each
+    entry are lstat'ed, sub-folders walked through descriptors."""
+    folder = Path(folder)
+    found = []
+    for path in (folder.parent, folder):
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISDIR(mode):
+            shown = path.relative_to(root) if root else path
+            found.append(f"the folder '{shown.as_posix()}' is a {safefiles.kind(mode)}; {REFUSAL}")
+    if found:
+        return found
+    try:
+        for entry in safefiles.walk(folder):
+            if not safefiles.is_plain(entry.mode):
+                found.append(f"'{entry.path}' is a {entry.kind}; {REFUSAL}")
+    except OSError as error:  # changed while it was being looked at
+        found.append(f"the submission could not be read safely ({error.strerror or error})")
+    return found
+
+
+def _converter_of(notebooks):
+    """The nbgrader converter running this hook: the caller whose
+    ``notebooks`` list is the very list the hook was given (None if intake
+    was called some other way)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        if candidate is not None and getattr(candidate, "notebooks", None) is notebooks:
+            return candidate
+        frame = frame.f_back
+    return None
+
+
+def _refuse(converter, reason):
+    """Make ``converter`` give up this one submission.
+
+    nbgrader swallows whatever a pre-convert hook raises (it logs it and goes
+    on to copy and grade), so the refusal is raised where nbgrader does catch
+    it student by student: in its next step, ``init_assignment``, which is
+    the step that would copy the submission's files. The override removes
+    itself, so the next student is handled as usual."""
+    def refused(*args, **kwargs):
+        converter.__dict__.pop("init_assignment", None)
+        raise SubmissionRefused(reason)
+    converter.init_assignment = refused
+
+
 def intake(assignment=None, student=None, notebooks=None, **ignored):
     """nbgrader pre-convert hook: check one submission's files (see the
     module doc). ``notebooks`` is nbgrader's own list of the paths it is
-    about to grade; it is corrected in place."""
+    about to grade; it is corrected in place (emptied for a refused
+    submission, which also raises SubmissionRefused)."""
     if not notebooks:
         return
+    converter = _converter_of(notebooks)
+    if converter is not None:
+        converter.__dict__.pop("init_assignment", None)  # a refusal never outlives its student
     folder = Path(notebooks[0]).parent
     assignment_id, student_id = folder.name, folder.parent.name
     root = folder.parent.parent.parent
+    # what the exchange collector would not copy (gradekit.exchange), then what is here
+    collected = load(root, assignment_id, student_id).get("collect_refusals", [])
+    refused = [*collected, *refusals(folder, root)]
+    if refused:
+        save(root, assignment_id, student_id, {
+            "student": student_id, "problems": refused, "warnings": [], "refused": True,
+            **({"collect_refusals": collected} if collected else {})})
+        notebooks.clear()
+        reason = "; ".join(refused)
+        if converter is not None:
+            _refuse(converter, reason)
+        raise SubmissionRefused(reason)
     expected = sorted(p.stem for p in (root / "release" / assignment_id).glob("*.ipynb"))
     record = {"student": student_id, "problems": [], "warnings": []}
     present = {Path(p).stem: p for p in notebooks}
@@ -76,7 +161,7 @@ def intake(assignment=None, student=None, notebooks=None, **ignored):
     if len(missing) == 1 and len(strangers) == 1:
         stranger, name = strangers[0], missing[0]
         target = str(folder / f"{name}.ipynb")
-        shutil.copy(present[stranger], target)
+        safefiles.copy_file(present[stranger], target)
         notebooks[notebooks.index(present[stranger])] = target
         present[name] = target
         del present[stranger]
@@ -156,7 +241,7 @@ class StatusCsvExportPlugin(CsvExportPlugin):
         for row in rows:
             submitted = Path(root) / "submitted" / row["student_id"] / row["assignment"]
             row["status"] = (status_of(root, row["assignment"], row["student_id"])
-                             if submitted.exists() else "no submission")
+                             if os.path.lexists(submitted) else "no submission")
         with open(path, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=[*columns, "status"])
             writer.writeheader()

@@ -151,6 +151,17 @@ def test_nothing_is_copied_for_a_refused_submission(ours, name):
         assert not (ours["root"] / step / name).exists()
 
 
+def test_a_grading_run_task_refuses_it_the_same_way(ours):
+    """gradekit.grading's task (nbgrader's Autograde in-process, as on a Dask
+    worker) lists the submission and refuses it with the same reason,
+    copying nothing."""
+    root, name = ours["root"], "hostile_links_an_extra_file_to_etc_passwd"
+    assert name in grading.submitted_students(root, course.ASSIGNMENT)
+    outcome = grading.grade_one(root, course.ASSIGNMENT, name, grading.default_db_url(root))
+    assert not outcome.graded and outcome.status == ours["rows"][name]["status"]
+    assert not (root / "autograded" / name).exists() and not (root / "feedback" / name).exists()
+
+
 def test_the_course_files_are_unchanged(ours, stock):
     for run in (ours, stock):
         assert run["before"] and run["before"] == run["after"]

@@ -1,13 +1,15 @@
 """What the grading hardening costs per submission, measured side by side.
 
 Grades the same class of N copies of the complete demo submission, in one
-run, four ways:
+run, three ways:
 
-  stock        nbgrader's own autograde pipeline (no sandbox, no regrade)
-  unsandboxed  our pipeline with --GuardedExecute.sandbox=False and the
-               trusted regrade switched off
-  sandboxed    our pipeline, sandbox on, trusted regrade off
-  hardened     our full pipeline: sandbox and trusted regrade (the default)
+  stock        nbgrader's own autograde pipeline (no sandbox, scores read
+               from the test cells' outputs)
+  unsandboxed  our pipeline with --GuardedExecute.sandbox=False (scores
+               from the trusted verdict, which cannot be switched off)
+  hardened     our full pipeline (the default): sandboxes for the kernel and
+               the regrade, no shared writable path, one deadline, capped
+               messages, sanitised outputs
 
 and prints seconds per submission for each and the ratios to stock.
 Usage:  .venv/bin/python benchmarks/sandbox_cost.py [N]     (default N=8)
@@ -25,8 +27,7 @@ from gccourse.demo import copy_course
 
 VARIANTS = {
     "stock": ([], True),
-    "unsandboxed": (["--GuardedExecute.sandbox=False", "--TrustedRegrade.enabled=False"], False),
-    "sandboxed": (["--TrustedRegrade.enabled=False"], False),
+    "unsandboxed": (["--GuardedExecute.sandbox=False"], False),
     "hardened": ([], False),
 }
 
@@ -54,8 +55,7 @@ def main(n=8):
     print(f"seconds per submission, {n} submissions each (one run, side by side):")
     for name, seconds in results.items():
         print(f"  {name:12} {seconds:6.2f} s   {seconds / results['stock']:5.2f}x stock")
-    print(f"sandbox alone costs {results['sandboxed'] - results['unsandboxed']:+.2f} s per submission; "
-          f"the trusted regrade {results['hardened'] - results['sandboxed']:+.2f} s")
+    print(f"the sandboxes cost {results['hardened'] - results['unsandboxed']:+.2f} s per submission")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,10 @@ SANDBOX_UID = 65534
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 DEFAULT_CPU_LIMIT = 600
 #: largest message the grader accepts from a kernel (ZMQ_MAXMSGSIZE)
-DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 ** 2
+DEFAULT_MAX_MESSAGE_BYTES = 1024 ** 2
+#: messages that may wait, unread, on the grader's shell or iopub socket
+#: (so at most this many times the largest message is ever queued)
+QUEUED_MESSAGES = 8
 #: open files (and so connections to the grader) a sandboxed process may hold
 OPEN_FILES = 256
 #: our own packages a sandbox never sees, besides those a course names
@@ -243,7 +246,7 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     # message per connection at most.
     small = channel not in ("shell", "iopub")
     sock.setsockopt(zmq.MAXMSGSIZE, 65536 if small else int(owner.max_message_bytes))
-    sock.setsockopt(zmq.RCVHWM, 1 if small else 1000)
+    sock.setsockopt(zmq.RCVHWM, 1 if small else QUEUED_MESSAGES)
     if identity:
         sock.identity = identity
     sock.bind(url)

@@ -33,7 +33,7 @@ def read(path):
 def gradekit_command(*args, timeout=600):
     """Run ``python -m gradekit <args>`` as a user would; returns the
     CompletedProcess (stdout and stderr as text)."""
-    return subprocess.run([sys.executable, "-m", "gradekit", *args], env=course.environment(),
+    return subprocess.run([sys.executable, "-m", "gccourse", *args], env=course.environment(),
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -371,11 +371,12 @@ def test_the_reference_and_the_checks_are_out_of_reach(hardened, stock):
 
 def test_a_flood_on_the_regrade_pipe_costs_only_those_calls(hardened):
     """64 MB with no newline, and a line nested 200,000 deep, written on the
-    pipe the answers go back on: the grader stops reading at its cap, and a
-    line it cannot parse is not a value; only those two tests lose points."""
+    pipe the answers go back on: the grader stops reading at the cap (that
+    call fails, and its test), and a line it cannot parse is skipped (the
+    real answer that follows it counts)."""
     outcome = hardened["outcomes"]["hostile_floods_the_regrade_pipe"]
     assert not outcome.problems()
-    assert sum(outcome.earned.values()) == 18
+    assert sum(outcome.earned.values()) == 19
 
 
 def test_inside_a_sandboxed_kernel_the_engine_and_the_checks_cannot_be_imported_or_read(tmp_path):
@@ -515,8 +516,9 @@ print(json.dumps(peaks))
     (False, "broken_prints_one_huge_message"), (True, "broken_prints_one_huge_message"),
     (False, "broken_floods_the_grader_with_errors"), (True, "broken_floods_the_grader_with_errors")])
 def test_a_flood_of_output_does_not_grow_the_grader(tmp_path, stock, flood):
-    """A cell prints 150 MB in one message, or sends a hundred 3 MiB error
-    messages and opens extra connections to the grader's sockets. The
+    """A cell prints 150 MB in one message, or sends hundreds of error
+    messages of 3 MiB and of just under the cap, and opens extra
+    connections to the grader's sockets. The
     grading process is measured (its own peak resident memory) after
     grading a bystander and then after the flood: ZeroMQ refuses a message
     above the cap before it is read, nothing is queued on a socket no one
@@ -539,4 +541,4 @@ def test_a_flood_of_output_does_not_grow_the_grader(tmp_path, stock, flood):
     if stock:
         assert growth > 150_000_000, growth
     else:
-        assert graded and growth < 16 * 1024 ** 2, growth
+        assert graded and growth < 24 * 1024 ** 2, growth

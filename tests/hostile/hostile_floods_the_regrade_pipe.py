@@ -1,9 +1,10 @@
 """Correct in the notebook; in the trusted regrade's process it finds the
 pipe its answers go back on and writes 64 MB without a newline into it
 (forward_propagation), or a line nested 200,000 levels deep
-(backward_propagation). The grader must read neither whole, nor crash:
-those two calls fail, and only their tests lose points."""
-EXPECTED = {"test_forward_propagation": 0, "test_backward_propagation": 0}
+(backward_propagation). The grader must read neither whole, nor crash: the
+flooded call fails (its test loses its point); the garbled line is skipped
+and the real answer after it counts."""
+EXPECTED = {"test_forward_propagation": 0}
 
 # %% [forward_propagation]
 import os

@@ -1,4 +1,4 @@
-"""Sends a hundred 3 MiB error messages on its kernel's output channel,
+"""Sends 3 MiB and 1 MB error messages on its kernel's output channel,
 and opens extra connections to the grader's sockets to send more; none of
 it may grow the grader by more than a few MiB."""
 EXPECTED = {}
@@ -13,9 +13,9 @@ import ipykernel.connect
 import zmq
 
 publisher = get_ipython().display_pub
-for _ in range(100):
+for size in [3 * 2 ** 20] * 50 + [1_000_000] * 200:   # above and just below the cap
     publisher.session.send(publisher.pub_socket, "error",
-                           {"ename": "E", "evalue": "x" * 3 * 2 ** 20, "traceback": []},
+                           {"ename": "E", "evalue": "x" * (size - 200), "traceback": []},
                            parent=publisher.parent_header)
 info = json.load(open(ipykernel.connect.get_connection_file()))
 context = zmq.Context()

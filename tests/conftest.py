@@ -31,7 +31,7 @@ def read(path):
 
 
 def gradekit_command(*args, timeout=600):
-    """Run ``python -m gradekit <args>`` as a user would; returns the
+    """Run ``python -m gccourse <args>`` as a user would; returns the
     CompletedProcess (stdout and stderr as text)."""
     return subprocess.run([sys.executable, "-m", "gccourse", *args], env=course.environment(),
                           capture_output=True, text=True, timeout=timeout)

@@ -152,7 +152,7 @@ def test_demo_class_graded_in_parallel_gets_the_committed_grades(tmp_path):
 
 def test_ctrl_c_then_running_again_resumes_without_losing_or_repeating_a_grade(tmp_path):
     root, expected = synthetic.new_class(tmp_path / "course", 8)
-    command = [sys.executable, "-m", "gradekit", "grade", "--course", str(root), "--workers", "1",
+    command = [sys.executable, "-m", "gccourse", "grade", "--course", str(root), "--workers", "1",
                "--no-feedback"]
     first = subprocess.Popen(command, env=course.environment(), stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, start_new_session=True)

@@ -295,7 +295,8 @@ class SandboxedKernelClient(AsyncKernelClient):
 
     def _create_connected_socket(self, channel, identity=None):
         # The manager's own control socket takes the kernel's control
-        # address; the client's (unused by nbclient) binds beside it.
+        # address; a client control socket (never started here) would bind
+        # beside it.
         return _bound_socket(self, channel, identity, "-client" if channel == "control" else "")
 
     def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
@@ -305,8 +306,10 @@ class SandboxedKernelClient(AsyncKernelClient):
         # that is bound but never read would queue whatever a kernel sent.
         super().start_channels(shell=shell, iopub=iopub, stdin=False, hb=False, control=False)
         # ZeroMQ drops the connection of a peer that sends a message above
-        # MAXMSGSIZE (and the kernel connects again): watch for that, so a
-        # refused message is reported instead of silently missing.
+        # MAXMSGSIZE, and once sealed (see seal) the kernel cannot connect
+        # again: that channel is gone for this kernel, which costs only its
+        # own output. Watch for it, so a refused message is reported, and
+        # for the kernel's first connections, which seal waits for.
         self._monitors = [_watch(channel.socket) for channel in (self.shell_channel, self.iopub_channel)]
         self._accepted = [0] * len(self._monitors)
 
@@ -316,13 +319,12 @@ class SandboxedKernelClient(AsyncKernelClient):
         opening more, to queue messages in the grader) can be made. The
         grader's folder is its own, so this removes nothing else. Waits at
         most ``seconds`` for the kernel's connections."""
-        watched = [(m, k) for k, m in enumerate(self._monitors)]
         control = getattr(manager, "_control_monitor", None)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             self._drain()
             control_seen = control is None or manager._control_accepted(0)
-            if all(self._accepted[k] for _, k in watched) and control_seen:
+            if all(self._accepted) and control_seen:
                 break
             time.sleep(0.01)
         for channel in ("shell", "iopub", "control"):

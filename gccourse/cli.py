@@ -15,7 +15,7 @@ Commands:
 import argparse
 import sys
 
-from gradekit import grading, sandbox
+from gradekit import grading
 from gradekit.exceptions import GradingError, NbgraderFailed, SandboxUnavailable
 
 from . import catalogue, course, demo, selfcheck

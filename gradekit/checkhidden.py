@@ -17,17 +17,8 @@ class CheckHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from .trusted import TrustedRegrade
-        modules = TrustedRegrade(config=self.config).check_modules
-        harness.load(modules)
-        problems = []
-        for cell in nb.cells:
-            nbgrader = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "code" and nbgrader.get("grade"):
-                try:
-                    harness.check_for(nbgrader.get("grade_id"), cell.source)
-                except ValueError as error:
-                    problems.append(str(error))
-        if problems:
-            raise ReleaseError("the trusted regrade cannot grade this notebook: "
-                               + "; ".join(problems))
+        try:
+            harness.checks_of(nb, TrustedRegrade(config=self.config).check_modules)
+        except ValueError as error:
+            raise ReleaseError(f"the trusted regrade cannot grade this notebook: {error}") from None
         return nb, resources

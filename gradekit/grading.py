@@ -56,7 +56,7 @@ def warm_up(root, db_url):
     """Start-up work of a worker, done once: imports, configuration and the
     sandbox check (which raises SandboxUnavailable, saying why)."""
     from nbgrader.converters import Autograde, GenerateFeedback  # noqa: F401
-    import importlib
+    from .harness import load
     from .sandbox import ensure_available
     # nbgrader's gradebook code trips this SQLAlchemy 2 warning on every
     # submission (harmless; the nbgrader command line hides it as well)
@@ -64,8 +64,7 @@ def warm_up(root, db_url):
     from sqlalchemy.exc import SAWarning
     warnings.filterwarnings("ignore", category=SAWarning)
     config = course_config(root, db_url)
-    for name in config.TrustedRegrade.get("check_modules", []):
-        importlib.import_module(name)  # the course's checks, imported once
+    load(config.TrustedRegrade.get("check_modules", []))  # the course's checks, imported once
     if config.GuardedExecute.get("sandbox", True):
         ensure_available()
     return os.getpid()

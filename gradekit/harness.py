@@ -150,6 +150,24 @@ def check_for(grade_id, source):
     return check
 
 
+def checks_of(notebook, modules):
+    """(index, cell, Check) of every test cell of ``notebook``, with the
+    check modules ``modules`` imported; ValueError naming every test cell
+    that has no registered check its hidden block calls."""
+    load(modules)
+    found, problems = [], []
+    for index, cell in enumerate(notebook.cells):
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbgrader.get("grade"):
+            try:
+                found.append((index, cell, check_for(nbgrader.get("grade_id"), cell.source)))
+            except ValueError as error:
+                problems.append(str(error))
+    if problems:
+        raise ValueError("; ".join(problems))
+    return found
+
+
 # ------------------------------------------------------------ running checks
 
 def quiet(check):

@@ -320,16 +320,10 @@ class TrustedRegrade(NbGraderPreprocessor):
     def _tests(self, nb):
         """(index, cell, Check) of each test cell; TrustedRegradeError for a
         test cell that has no registered check."""
-        harness.load(self.check_modules)
-        tests = []
-        for index, cell in enumerate(nb.cells):
-            nbgrader = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "code" and nbgrader.get("grade"):
-                try:
-                    tests.append((index, cell, harness.check_for(nbgrader.get("grade_id"), cell.source)))
-                except ValueError as error:
-                    raise TrustedRegradeError(str(error)) from None
-        return tests
+        try:
+            return harness.checks_of(nb, self.check_modules)
+        except ValueError as error:
+            raise TrustedRegradeError(str(error)) from None
 
     def _student_process(self, nb, resources, tests, leave_out=()):
         """A StudentProcess, launched, for the notebook's code cells other

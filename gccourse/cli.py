@@ -16,6 +16,7 @@ import argparse
 import sys
 
 from gradekit import grading
+from gradekit.escape import for_terminal
 from gradekit.exceptions import GradingError, NbgraderFailed, SandboxUnavailable
 
 from . import catalogue, course, demo, selfcheck
@@ -52,10 +53,13 @@ def main(argv=None):
                        help="the gradebook's database URL, e.g. postgresql://user@host/gradebook "
                             "(default: sqlite:///gradebook.db in the course folder)")
     grade.add_argument("--zip", metavar="ARCHIVE",
-                       help="first collect submissions from this LMS download (a .zip of "
-                            "<student>_<anything>.ipynb files, or a folder of them)")
+                       help="first collect submissions from this LMS download: a .zip, or a "
+                            "folder, of files named <student>_<anything>, each a notebook or "
+                            "an archive (.zip, .tar.gz, .gz, ...); problems are reported per "
+                            "file (see gradekit.collect)")
     grade.add_argument("--pattern", metavar="REGEX",
-                       help="file-name pattern for --zip, with groups student_id and file_id "
+                       help="file-name pattern for --zip, with the group student_id and "
+                            "optionally file_id and timestamp "
                             f"(default: {grading_default_pattern()})")
     grade.add_argument("--no-feedback", action="store_true", help="do not generate feedback")
     grade.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
@@ -86,6 +90,6 @@ def main(argv=None):
             print(catalogue.format_table(outcomes))
             return 1 if any(o.problems() for o in outcomes) else 0
     except (NbgraderFailed, GradingError, SandboxUnavailable) as error:
-        print(error, file=sys.stderr)
+        print(for_terminal(error, newlines=True), file=sys.stderr)
         return 1
     return 0

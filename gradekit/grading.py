@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import commands, safefiles, status
+from .escape import for_terminal
 from .exceptions import GradingError
 
 
@@ -260,14 +261,21 @@ class Progress:
 
 @dataclass
 class Report:
-    """A run's results: the outcomes of what it graded and what it skipped."""
+    """A run's results: the outcomes of what it graded and what it skipped,
+    and what the LMS intake reported (gradekit.collect.IntakeReport, when
+    the run collected a download)."""
     outcomes: list = field(default_factory=list)
     skipped: list = field(default_factory=list)   # already graded by an earlier run
     interrupted: bool = False
     seconds: float = 0.0
     workers: int = 0
+    intake: object = None
 
     def summary(self, slowest=5):
+        """The summary printed at the end of a run. Every id, file name and
+        status in it is escaped (gradekit.escape.for_terminal): nothing a
+        student named can move the cursor, clear or recolour the screen."""
+        shown = for_terminal
         graded = [o for o in self.outcomes if o.status == "graded"]
         warned = [o for o in self.outcomes if o.status.startswith("graded with warnings")]
         failed = [o for o in self.outcomes if o.status.startswith("failed")]
@@ -279,20 +287,23 @@ class Report:
                     if self.interrupted else ""),
                  f"  graded:               {len(graded)}",
                  f"  graded with warnings: {len(warned)}"]
-        lines += [f"    {o.student}: {o.status.removeprefix('graded with warnings: ')}" for o in warned]
+        lines += [f"    {shown(o.student)}: {shown(o.status.removeprefix('graded with warnings: '))}"
+                  for o in warned]
         lines.append(f"  failed:               {len(failed)}")
-        lines += [f"    {o.student}: {o.status.removeprefix('failed: ')}" for o in failed]
+        lines += [f"    {shown(o.student)}: {shown(o.status.removeprefix('failed: '))}" for o in failed]
         if self.outcomes:
             lines.append("  slowest: " + ", ".join(
-                f"{o.student} {o.seconds:.1f} s"
+                f"{shown(o.student)} {o.seconds:.1f} s"
                 for o in sorted(self.outcomes, key=lambda o: -o.seconds)[:slowest]))
             by_worker = {}
             for o in self.outcomes:
                 peak = by_worker.setdefault(o.worker, [0, 0])
                 peak[0], peak[1] = max(peak[0], o.worker_peak_rss), max(peak[1], o.child_peak_rss)
             lines.append("  peak memory per worker (worker process / largest sandboxed process): "
-                         + ", ".join(f"{w} {a / 2**20:.0f} MiB / {b / 2**20:.0f} MiB"
+                         + ", ".join(f"{shown(w)} {a / 2**20:.0f} MiB / {b / 2**20:.0f} MiB"
                                      for w, (a, b) in sorted(by_worker.items())))
+        if self.intake is not None:
+            lines = [*self.intake.summary_lines(), *lines]
         return "\n".join(lines)
 
 
@@ -404,20 +415,24 @@ def run(root, assignment=None, workers=None, scheduler=None,
     workers -- int, worker processes of the local cluster (default: one per core)
     scheduler -- str, address of an existing Dask scheduler instead
     db_url -- str, the gradebook (default: the course's gradebook.db)
-    archive, pattern -- collect submissions from this LMS archive first
+    archive, pattern -- collect submissions from this LMS download first
+                        (gradekit.collect; its problems go into the summary)
     feedback, export -- also write feedback/ and grades.csv
     """
     root = Path(root).resolve()
     assignment = assignment or only_assignment(root)
     db_url = db_url or default_db_url(root)
+    report = Report()
     if archive:
-        echo(f"Collecting submissions from {archive} ...")
+        echo(f"Collecting submissions from {for_terminal(archive)} ...")
         from .collect import collect
-        collect(root, assignment, archive, pattern, _db_args(db_url))
+        report.intake = collect(root, assignment, archive, pattern,
+                                config=course_config(root, db_url))
+        echo(report.intake.headline() + (" (listed in the summary)" if report.intake.problems
+                                         else ""))
     if ensure_assignment(root, assignment, db_url):
         echo("The gradebook did not know the assignment: generated it from source/")
     students = submitted_students(root, assignment)
-    report = Report()
     done = {s for s in students if is_done(root, assignment, s)}
     report.skipped = [s for s in students if s in done]
     todo = [s for s in students if s not in done]

@@ -14,12 +14,19 @@ never shown as a plain 0. The record of one submission lives in
   (1).ipynb``, as browsers save a second download) is graded under the
   expected name, with a warning, its original left where it was; extra
   files are noted;
+* ``gradekit.collect`` (an LMS download) keeps its word on the student
+  under ``lms_intake``: files left out of an upload and older uploads not
+  filed are warnings; an upload that could not be filed at all is a
+  problem (the student fails with that reason even with no submission);
 * ``RecordStatus`` (the last autograde step) adds what happened while
   grading: kernels that died, cells that hung, truncated output, tests the
   trusted regrade overruled;
 * ``StatusCsvExportPlugin`` (``nbgrader export``) writes nbgrader's usual
   CSV with a ``status`` column, and a row for every submitted folder that
-  nbgrader could not grade at all.
+  nbgrader could not grade at all (and every student whose LMS upload
+  could not be filed). Every field is quoted and no text field can start a
+  formula (gradekit.escape), so an id can neither add a column nor run in
+  a spreadsheet.
 """
 
 import csv
@@ -36,8 +43,10 @@ from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import safefiles
+from .escape import for_spreadsheet
 
 STATUS_FOLDER = "grading_status"
+KEPT = ("lms_intake",)   # what intake keeps of an earlier record (the LMS intake's word)
 
 
 def status_path(root, assignment, student):
@@ -142,19 +151,21 @@ def intake(assignment=None, student=None, notebooks=None, **ignored):
     assignment_id, student_id = folder.name, folder.parent.name
     root = folder.parent.parent.parent
     # what the exchange collector would not copy (gradekit.exchange), then what is here
-    collected = load(root, assignment_id, student_id).get("collect_refusals", [])
+    previous = load(root, assignment_id, student_id)
+    kept = {key: previous[key] for key in KEPT if key in previous}
+    collected = previous.get("collect_refusals", [])
     refused = [*collected, *refusals(folder, root)]
     if refused:
         save(root, assignment_id, student_id, {
             "student": student_id, "problems": refused, "warnings": [], "refused": True,
-            **({"collect_refusals": collected} if collected else {})})
+            **({"collect_refusals": collected} if collected else {}), **kept})
         notebooks.clear()
         reason = "; ".join(refused)
         if converter is not None:
             _refuse(converter, reason)
         raise SubmissionRefused(reason)
     expected = sorted(p.stem for p in (root / "release" / assignment_id).glob("*.ipynb"))
-    record = {"student": student_id, "problems": [], "warnings": []}
+    record = {"student": student_id, "problems": [], "warnings": [], **kept}
     present = {Path(p).stem: p for p in notebooks}
     strangers = [name for name in present if name not in expected]
     missing = [name for name in expected if name not in present]
@@ -204,45 +215,102 @@ class RecordStatus(NbGraderPreprocessor):
         return nb, resources
 
 
+def lms_problems(record):
+    """What the LMS intake could not file for this student (gradekit.collect)."""
+    return [f"LMS intake: {p}" for p in record.get("lms_intake", {}).get("problems", [])]
+
+
+def _notebooks(*folder):
+    return glob.glob(os.path.join(glob.escape(os.path.join(*map(str, folder))), "*.ipynb"))
+
+
 def status_of(root, assignment, student):
     """'graded', 'graded with warnings: ...' or 'failed: ...' for one submission."""
     record = load(root, assignment, student)
-    graded = glob.glob(str(Path(root) / "autograded" / student / assignment / "*.ipynb"))
-    problems = list(record["problems"])
+    graded = _notebooks(root, "autograded", student, assignment)
+    problems = [*lms_problems(record), *record["problems"]]
     if not graded and not problems:
-        submitted = glob.glob(str(Path(root) / "submitted" / student / assignment / "*.ipynb"))
+        submitted = _notebooks(root, "submitted", student, assignment)
         problems.append("no notebook was submitted" if not submitted else
                         "nbgrader could not grade it (see the autograde log)")
     if problems:
         return "failed: " + "; ".join(problems)
-    if record["warnings"]:
-        return "graded with warnings: " + "; ".join(record["warnings"])
+    warnings = [*(f"LMS intake: {w}" for w in record.get("lms_intake", {}).get("warnings", [])),
+                *record["warnings"]]
+    if warnings:
+        return "graded with warnings: " + "; ".join(warnings)
     return "graded"
 
 
+COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+           "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+NUMERIC = {"raw_score", "late_submission_penalty", "score", "max_score"}
+
+
 class StatusCsvExportPlugin(CsvExportPlugin):
-    """nbgrader's CSV export with a ``status`` column (see the module doc)."""
+    """nbgrader's CSV export with a ``status`` column (see the module doc):
+    nbgrader's columns and values, computed as nbgrader's CsvExportPlugin
+    does, but written with the csv module, every field quoted, text fields
+    neutralised (gradekit.escape.for_spreadsheet)."""
+
+    def _rows(self, gradebook):
+        """nbgrader's rows: every (assignment, student) of the gradebook."""
+        from nbgrader.api import MissingEntry
+        rows = []
+        for assignment in gradebook.assignments:
+            if self.assignment and assignment.name not in map(str, self.assignment):
+                continue
+            for student in gradebook.students:
+                if self.student and student.id not in map(str, self.student):
+                    continue
+                row = {"assignment": assignment.name, "duedate": assignment.duedate,
+                       "student_id": student.id, "last_name": student.last_name,
+                       "first_name": student.first_name, "email": student.email,
+                       "max_score": assignment.max_score}
+                try:
+                    submission = gradebook.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                else:
+                    penalty = submission.late_submission_penalty
+                    row.update(timestamp=submission.timestamp, raw_score=submission.score,
+                               late_submission_penalty=penalty,
+                               score=max(0.0, submission.score - penalty))
+                rows.append({key: "" if value is None else str(value) for key, value in row.items()})
+        return rows
+
+    def _wanted(self, assignment, student):
+        return (not self.assignment or assignment in map(str, self.assignment)) and \
+            (not self.student or student in map(str, self.student))
 
     def export(self, gradebook):
-        super().export(gradebook)
         root = CourseDirectory(config=self.config).root
         path = self.to or "grades.csv"  # nbgrader's own default
-        with open(path, newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        columns = list(rows[0].keys()) if rows else [
-            "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
-            "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+        self.log.info("Exporting grades to %s", path)
+        rows = self._rows(gradebook)
         seen = {(row["assignment"], row["student_id"]) for row in rows}
-        for folder in sorted(glob.glob(os.path.join(root, "submitted", "*", "*"))):
-            student, assignment = Path(folder).parent.name, Path(folder).name
-            if (assignment, student) not in seen:
-                rows.append({**{c: "" for c in columns}, "assignment": assignment,
+        # a submitted folder nbgrader could not grade; a student whose LMS
+        # upload could not be filed
+        found = [(Path(folder).name, Path(folder).parent.name)
+                 for folder in glob.glob(os.path.join(glob.escape(str(root)), "submitted", "*", "*"))]
+        for record in sorted(glob.glob(os.path.join(glob.escape(str(root)), STATUS_FOLDER, "*", "*.json"))):
+            student = Path(record).stem
+            if not student.startswith("_") and lms_problems(load(root, Path(record).parent.name, student)):
+                found.append((Path(record).parent.name, student))
+        for assignment, student in sorted(set(found)):
+            if (assignment, student) not in seen and self._wanted(assignment, student):
+                seen.add((assignment, student))
+                rows.append({**{c: "" for c in COLUMNS}, "assignment": assignment,
                              "student_id": student})
         for row in rows:
             submitted = Path(root) / "submitted" / row["student_id"] / row["assignment"]
             row["status"] = (status_of(root, row["assignment"], row["student_id"])
-                             if os.path.lexists(submitted) else "no submission")
+                             if os.path.lexists(submitted) or lms_problems(
+                                 load(root, row["assignment"], row["student_id"]))
+                             else "no submission")
         with open(path, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=[*columns, "status"])
-            writer.writeheader()
-            writer.writerows(sorted(rows, key=lambda r: (r["assignment"], r["student_id"])))
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+            writer.writerow([*COLUMNS, "status"])
+            for row in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])):
+                writer.writerow([for_spreadsheet(row[column], column in NUMERIC)
+                                 for column in [*COLUMNS, "status"]])

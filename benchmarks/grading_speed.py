@@ -119,7 +119,7 @@ def main(n=40, cluster=False):
     print(f"1 worker vs the floor:      {one / floor_seconds:.2f}x        (target <= 1.3x)")
     for label, (first, last, child) in memory.items():
         print(f"peak memory, {label}: worker process {first / 2**20:.0f} MiB after its first "
-              f"submission, {last / 2**20:.0f} MiB after its last; largest sandboxed process "
+              f"submission, {last / 2**20:.0f} MiB after its last; largest submission (all its processes) "
               f"{child / 2**20:.0f} MiB (limit 2048 MiB)")
     if problems:
         print("WRONG GRADES:\n  " + "\n  ".join(problems))

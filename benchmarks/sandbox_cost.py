@@ -1,15 +1,18 @@
 """What the grading hardening costs per submission, measured side by side.
 
 Grades the same class of N copies of the complete demo submission, in one
-run, three ways:
+run, four ways:
 
   stock        nbgrader's own autograde pipeline (no sandbox, scores read
                from the test cells' outputs)
   unsandboxed  our pipeline with --GuardedExecute.sandbox=False (scores
                from the trusted verdict, which cannot be switched off)
+  no groups    our full pipeline without the per-submission control groups
+               (--SubmissionLimits.enabled=False)
   hardened     our full pipeline (the default): sandboxes for the kernel and
-               the regrade, no shared writable path, one deadline, capped
-               messages, sanitised outputs
+               the regrade in one control group per submission (memory,
+               processes, CPU), no shared writable path, one deadline,
+               capped messages, sanitised outputs
 
 and prints seconds per submission for each and the ratios to stock.
 Usage:  .venv/bin/python benchmarks/sandbox_cost.py [N]     (default N=8)
@@ -28,6 +31,7 @@ from gccourse.demo import copy_course
 VARIANTS = {
     "stock": ([], True),
     "unsandboxed": (["--GuardedExecute.sandbox=False"], False),
+    "no groups": (["--SubmissionLimits.enabled=False"], False),
     "hardened": ([], False),
 }
 
@@ -55,7 +59,8 @@ def main(n=8):
     print(f"seconds per submission, {n} submissions each (one run, side by side):")
     for name, seconds in results.items():
         print(f"  {name:12} {seconds:6.2f} s   {seconds / results['stock']:5.2f}x stock")
-    print(f"the sandboxes cost {results['hardened'] - results['unsandboxed']:+.2f} s per submission")
+    print(f"the sandboxes cost {results['hardened'] - results['unsandboxed']:+.2f} s per submission, "
+          f"of which the control groups {results['hardened'] - results['no groups']:+.2f} s")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from gradekit import grading, report
+from gradekit.limits import LimitsUnavailable
 
 from . import course, submissions
 from .catalogue import failure_message
@@ -41,7 +42,15 @@ def check(notebook):
                         ignore=shutil.ignore_patterns("*.ipynb"))
         shutil.copy(notebook, folder / f"{course.NOTEBOOK}.ipynb")
         db_url = grading.default_db_url(root)
-        grading.warm_up(str(root), db_url)
+        try:
+            grading.warm_up(str(root), db_url)
+        except LimitsUnavailable:
+            # your own code on your own machine: the sandbox stays, the
+            # whole-submission limits (which need a control group) go
+            with open(root / "nbgrader_config.py", "a") as config:
+                config.write("\nc.SubmissionLimits.enabled = False\n")
+            grading.forget_config(str(root), db_url)
+            grading.warm_up(str(root), db_url)
         outcome = grading.grade_one(str(root), course.ASSIGNMENT, STUDENT, db_url, feedback=False)
         if not outcome.graded:
             raise ValueError(outcome.status)

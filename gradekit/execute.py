@@ -38,6 +38,7 @@ from traitlets import Bool, Integer, List
 from nbgrader.preprocessors import Execute
 
 from . import deadline as deadlines
+from . import limits
 from .harness import visible_source
 from .sandbox import (DEFAULT_CPU_LIMIT, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MEMORY_LIMIT,
                       SandboxedKernelManager, ensure_available, hidden_packages, record_peak)
@@ -70,6 +71,11 @@ def _why_it_died(code):
     return f"it exited with status {code} (for example through os._exit or sys.exit)"
 
 
+def cell_name(cell, index):
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"cell {index}" + (f" ({grade_id})" if grade_id else "")
+
+
 class GuardedExecute(Execute):
     """Execute, sandboxed and able to recover from a dying kernel."""
 
@@ -97,6 +103,7 @@ class GuardedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         if self.sandbox:
             ensure_available()
+            limits.ensure(self.config)
             self.kernel_manager_class = SandboxedKernelManager
         else:
             self.log.warning("Grading WITHOUT a sandbox: student code runs as you.")
@@ -104,14 +111,20 @@ class GuardedExecute(Execute):
         self._events = resources.setdefault("gradekit", {}).setdefault("events", [])
         self._started = time.monotonic()
         self._deadline = deadlines.start(resources, self.config)
+        self._group = limits.start(resources, self.config) if self.sandbox else None
         self._restarts = 0
         self._dead_cells = set()
         self._output_bytes = {}
+        finished = False
         try:
-            return super().preprocess(nb, resources, km)
+            result = super().preprocess(nb, resources, km)
+            finished = True
+            return result
         finally:
             # cells that killed or hung the kernel: the trusted regrade skips them too
             resources["gradekit"]["dead_cells"] = sorted(self._dead_cells)
+            if not finished:  # no regrade follows: nothing of this submission may go on running
+                limits.finish(resources, "the notebook")
 
     def _record_peak(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
@@ -135,6 +148,8 @@ class GuardedExecute(Execute):
             km.cpu_limit = self.cpu_limit
             km.max_message_bytes = self.max_message_bytes
             km.hide = hidden_packages(self.config)
+            km.limits = limits.settings(self.config)
+            km.group = self._group
         return km
 
     # ------------------------------------------------------------ time budget
@@ -168,6 +183,7 @@ class GuardedExecute(Execute):
             return cell, resources
         finally:
             cell.source = source
+            limits.note_hits(resources, cell_name(cell, index), "kernel")
         self._note_truncation(cell, index)
         timed_out = any(o.output_type == "error" and o.ename == "CellTimeoutError"
                         for o in cell.outputs)

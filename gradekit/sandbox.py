@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 import zmq
+import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
@@ -59,8 +60,6 @@ DEFAULT_MAX_MESSAGE_BYTES = 1024 ** 2
 #: messages that may wait, unread, on the grader's shell or iopub socket
 #: (so at most this many times the largest message is ever queued)
 QUEUED_MESSAGES = 8
-#: open files (and so connections to the grader) a sandboxed process may hold
-OPEN_FILES = 256
 #: our own packages a sandbox never sees, besides those a course names
 ALWAYS_HIDDEN = ("gradekit",)
 
@@ -109,7 +108,8 @@ def hidden_paths(packages=()):
 
 
 def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
-            cpu_limit=DEFAULT_CPU_LIMIT, env=None, hide=()):
+            cpu_limit=DEFAULT_CPU_LIMIT, env=None, hide=(), limits=None, group=None,
+            part="kernel"):
     """The bwrap command line that runs ``argv`` in the sandbox.
 
     Arguments:
@@ -121,6 +121,12 @@ def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
     cpu_limit -- int, CPU seconds (RLIMIT_CPU)
     env -- dict of extra environment variables for the sandboxed program
     hide -- names of packages (the course's checks) to hide besides gradekit
+    limits -- gradekit.limits.SubmissionLimits: sizes of /tmp and /dev/shm,
+              largest file, open files (default: its defaults)
+    group -- gradekit.limits.SubmissionGroup to run in (the submission's
+             memory, process and CPU limits), or None
+    part -- str, which of the submission's sandboxes this is ("kernel",
+            "regrade"): each gets half the submission's processes
 
     Returns:
     list of str
@@ -138,12 +144,15 @@ def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
         "LANG": "C.UTF-8",
     }
     environment.update(env or {})
+    if limits is None:
+        from .limits import SubmissionLimits
+        limits = SubmissionLimits()
     # The private /tmp comes first: mounted later, it would hide every bind
     # below it (a course, or its .venv, that lives under /tmp).
     cmd = [BWRAP, "--unshare-all", "--unshare-user",
            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
            "--die-with-parent", "--new-session", "--clearenv",
-           "--tmpfs", "/tmp", "--dir", "/tmp/home",
+           "--size", str(int(limits.tmp_bytes)), "--tmpfs", "/tmp", "--dir", "/tmp/home",
            "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         target = os.path.join("/", name)
@@ -157,19 +166,26 @@ def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
         cmd += ["--ro-bind", path, path]
     for path in hidden_paths(hide):
         cmd += ["--tmpfs", path, "--remount-ro", path]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind", str(workdir), str(workdir)]
+    # /dev is a tmpfs of bwrap's that the sandbox's user owns: read-only,
+    # with a sized /dev/shm of its own on it
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+            "--size", str(int(limits.shm_bytes)), "--tmpfs", "/dev/shm",
+            "--ro-bind", str(workdir), str(workdir)]
     # The notebooks there hold the hidden blocks nbgrader restored; the
     # sandboxed processes get their cells as messages, never from the file.
     for notebook in sorted(Path(workdir).glob("*.ipynb")):
         cmd += ["--ro-bind", "/dev/null", str(notebook)]
     if runtime_dir:
         cmd += ["--ro-bind", str(runtime_dir), str(runtime_dir)]
-    cmd += ["--chdir", str(workdir)]
+    # the sandbox's root folder (bwrap's own tmpfs, owned by the sandbox's
+    # user) is read-only: /tmp and /dev/shm are the only places to write
+    cmd += ["--remount-ro", "/", "--chdir", str(workdir)]
     for key, value in environment.items():
         cmd += ["--setenv", key, value]
     cmd += ["--", "prlimit", f"--as={int(memory_limit)}", f"--cpu={int(cpu_limit)}",
-            "--core=0", f"--nofile={int(OPEN_FILES)}", "--", *argv]
-    return cmd
+            "--core=0", f"--nofile={int(limits.open_files)}",
+            f"--fsize={int(limits.file_bytes)}", "--", *argv]
+    return group.wrap(cmd, part) if group is not None else cmd
 
 
 def check_available():
@@ -217,6 +233,11 @@ def record_peak(pid):
             continue
 
 
+def note_peak(nbytes):
+    """Note a peak measured elsewhere (a submission's whole control group)."""
+    _PEAK["bytes"] = max(_PEAK["bytes"], int(nbytes))
+
+
 def take_peak():
     """Bytes: the largest peak recorded since the last call (0 if none)."""
     peak, _PEAK["bytes"] = _PEAK["bytes"], 0
@@ -236,8 +257,10 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     ``channel``, *bound* at the kernel's IPC address (plus ``suffix``),
     refusing messages above ``owner.max_message_bytes`` before reading them."""
     url = owner._make_url(channel) + suffix
-    if isinstance(owner, SandboxedKernelManager):
-        sock = owner.context.socket(_SOCKET_TYPES[channel], socket_class=_DroppingSocket)
+    if _SOCKET_TYPES[channel] == zmq.DEALER:
+        dropping = _DroppingAsyncSocket if isinstance(owner.context, zmq.asyncio.Context) \
+            else _DroppingSocket
+        sock = owner.context.socket(_SOCKET_TYPES[channel], socket_class=dropping)
     else:
         sock = owner.context.socket(_SOCKET_TYPES[channel])
     sock.linger = 1000
@@ -254,23 +277,36 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
 
 
 class _DroppingSocket(zmq.Socket):
-    """The manager's (synchronous) control socket. A bound socket with no
-    peer blocks a send until one connects; when the kernel has died, none
-    will, and jupyter_client's restart, which first sends an interrupt,
-    would wait forever. So a message that cannot be queued at once is
-    dropped: with no kernel connected there is nobody to receive it."""
+    """A DEALER socket the grader binds (the manager's control socket, the
+    client's shell socket). A bound socket with no peer blocks a send until
+    one connects; when the kernel has died (or never started: a submission
+    that used up its processes), none will, and jupyter_client's restart,
+    which first sends an interrupt, or its first kernel_info request would
+    wait forever. So a message that cannot be queued at once is dropped:
+    with no kernel connected there is nobody to receive it, and the wait
+    for its reply has a timeout."""
 
     def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
         parts = list(msg_parts)
+        # the synchronous send, even on an asyncio socket: it returns or
+        # raises at once, with no future left pending
+        def send(frame, flags, **kw):
+            return zmq.Socket.send(self, frame, flags, **kw)
         try:
-            self.send(parts[0], flags | zmq.NOBLOCK | (zmq.SNDMORE if len(parts) > 1 else 0),
-                      copy=copy, track=track)
+            send(parts[0], flags | zmq.NOBLOCK | (zmq.SNDMORE if len(parts) > 1 else 0),
+                 copy=copy, track=track)
         except zmq.Again:
             return None
         # the first frame was taken: the rest of the message follows it at once
         for k, part in enumerate(parts[1:], 2):
-            self.send(part, flags | (zmq.SNDMORE if k < len(parts) else 0), copy=copy, track=track)
+            send(part, flags | (zmq.SNDMORE if k < len(parts) else 0), copy=copy, track=track)
         return None
+
+
+class _DroppingAsyncSocket(zmq.asyncio.Socket):
+    """_DroppingSocket for an asyncio context (the kernel client's)."""
+
+    send_multipart = _DroppingSocket.send_multipart
 
 
 _SOCKET_TYPES = {"hb": zmq.REQ, "shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER,
@@ -391,6 +427,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self._runtime_dirs = []
         self.hide = ()
+        #: gradekit.limits: the submission's settings and control group
+        self.limits = None
+        self.group = None
 
     def client(self, **kwargs):
         kc = super().client(**kwargs)
@@ -434,7 +473,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if cmd[1:2] == ["-m"]:
             cmd.insert(1, "-I")
         workdir = kw.pop("cwd", None) or os.getcwd()
-        cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit, hide=self.hide)
+        cmd = command(cmd, workdir, runtime, self.memory_limit, self.cpu_limit, hide=self.hide,
+                      limits=self.limits, group=self.group)
         kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         # what the kernel prints on its own (start-up notes) is noise to a grader
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL

@@ -43,9 +43,14 @@ from traitlets import Bool, Integer, List, Unicode
 from studentside import wire
 
 from . import deadline as deadlines
+from . import limits
 from . import harness, sandbox
 from .exceptions import StudentError
 from .execute import is_skipped
+
+
+#: where a limit the trusted regrade's process reached is said to be reached
+REGRADE_RUN = "the trusted regrade's run of the notebook's code cells"
 
 
 class DeadlineReached(Exception):
@@ -70,7 +75,11 @@ class StudentProcess:
     submission's ``deadline`` (time.monotonic() seconds)."""
 
     def __init__(self, cells, standins, workdir, timeout, deadline=None, use_sandbox=True,
-                 memory_limit=None, cpu_limit=None, hide=(), max_line_bytes=1024 ** 2):
+                 memory_limit=None, cpu_limit=None, hide=(), max_line_bytes=1024 ** 2,
+                 limits=None, group=None, on_ready=None):
+        self.limits, self.group = limits, group  # gradekit.limits: settings, control group
+        #: called when it has run the notebook's cells
+        self.on_ready = on_ready
         self.cells, self.standins, self.workdir = cells, list(standins), str(workdir)
         self.timeout, self.use_sandbox, self.hide = timeout, use_sandbox, tuple(hide)
         self.memory_limit, self.cpu_limit = memory_limit, cpu_limit
@@ -123,7 +132,8 @@ class StudentProcess:
             argv = sandbox.command(argv, self.workdir, None,
                                    self.memory_limit or sandbox.DEFAULT_MEMORY_LIMIT,
                                    self.cpu_limit or sandbox.DEFAULT_CPU_LIMIT,
-                                   env={"MPLBACKEND": "Agg"}, hide=self.hide)
+                                   env={"MPLBACKEND": "Agg"}, hide=self.hide,
+                                   limits=self.limits, group=self.group, part="regrade")
             env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         else:
             env = dict(os.environ, MPLBACKEND="Agg")
@@ -198,6 +208,8 @@ class StudentProcess:
             if isinstance(message.get("cell"), int):
                 current = message["cell"]
             elif message.get("ready") is True:
+                if self.on_ready:
+                    self.on_ready()
                 return None
 
     def request(self, payload):
@@ -336,12 +348,21 @@ class TrustedRegrade(NbGraderPreprocessor):
                  if c.cell_type == "code" and i not in test_indices and i not in leave_out
                  and not is_skipped(c, self.skip_cells)]
         guarded = self.config.get("GuardedExecute", {})
+        use_sandbox = guarded.get("sandbox", True)
+        if use_sandbox:
+            sandbox.ensure_available()
+            limits.ensure(self.config)  # LimitsUnavailable, saying why, if no group can be made
         student = StudentProcess(
             cells, (), resources["metadata"]["path"], self.timeout,
             deadline=deadlines.start(resources, self.config),
-            use_sandbox=guarded.get("sandbox", True),
+            use_sandbox=use_sandbox,
             memory_limit=guarded.get("memory_limit"), cpu_limit=guarded.get("cpu_limit"),
-            hide=sandbox.hidden_packages(self.config), max_line_bytes=self.max_reply_bytes)
+            hide=sandbox.hidden_packages(self.config), max_line_bytes=self.max_reply_bytes,
+            limits=limits.settings(self.config),
+            group=limits.start(resources, self.config) if use_sandbox else None,
+            # (the process runs ahead of what is read from its pipe, so its
+            # limits are looked at once it has run the cells, not per cell)
+            on_ready=lambda: limits.note_hits(resources, REGRADE_RUN, "regrade"))
         student.launch()
         return student
 
@@ -359,6 +380,8 @@ class TrustedRegrade(NbGraderPreprocessor):
         finally:
             if student is not None:
                 student.close()
+            # the submission's last sandbox has ended: its group goes too
+            limits.finish(resources)
         events = gradekit.setdefault("events", [])
         late = [cell.metadata["nbgrader"]["grade_id"] for _, cell, _ in tests
                 if verdicts[id(cell)] is DeadlineReached]

@@ -48,3 +48,17 @@ def test_a_file_that_is_not_a_notebook_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert "not a readable notebook" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_a_control_group_a_student_can_still_check_their_own_work(tmp_path, monkeypatch):
+    """On a student's own machine no control group may be offered: the
+    self-check then grades in the sandbox without the whole-submission
+    limits, instead of refusing."""
+    from gradekit import limits
+
+    def nowhere(*args, **kwargs):
+        raise limits.LimitsUnavailable("no control group can be made (test)")
+    monkeypatch.setattr(limits, "hierarchy", nowhere)
+    monkeypatch.setattr(limits, "_PROBED", set())
+    results = selfcheck.check(filled(tmp_path, "complete"))
+    assert results and all(earned == points for _, earned, points, _ in results), results

@@ -49,6 +49,12 @@ def main(argv=None):
     grade.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="grade on this existing Dask cluster instead of this machine")
+    for flag, what in (("--tls-ca-file", "the CA certificate that signed the cluster's"),
+                       ("--tls-cert", "this client's certificate, signed by that CA"),
+                       ("--tls-key", "this client's private key")):
+        grade.add_argument(flag, metavar="FILE",
+                           help=f"with --scheduler tls://...: {what} (Dask mutual TLS; "
+                                "give all three)")
     grade.add_argument("--db", metavar="URL",
                        help="the gradebook's database URL, e.g. postgresql://user@host/gradebook "
                             "(default: sqlite:///gradebook.db in the course folder)")
@@ -81,9 +87,14 @@ def main(argv=None):
             print(selfcheck.format_results(results))
             return 0 if all(earned == points for _, earned, points, _ in results) else 1
         elif args.command == "grade":
+            tls = [args.tls_ca_file, args.tls_cert, args.tls_key]
+            if any(tls) and not all(tls):
+                parser.error("--tls-ca-file, --tls-cert and --tls-key go together")
+            security = grading.tls_security(*tls) if all(tls) else None
             report = grading.run(args.course, args.assignment, workers=args.workers,
                                  scheduler=args.scheduler, db_url=args.db, archive=args.zip,
-                                 pattern=args.pattern, feedback=not args.no_feedback)
+                                 pattern=args.pattern, feedback=not args.no_feedback,
+                                 security=security)
             return 130 if report.interrupted else 0
         elif args.command == "catalogue":
             outcomes = catalogue.run(CATALOGUE, BASELINE)

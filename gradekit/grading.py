@@ -53,6 +53,11 @@ def course_config(root, db_url):
     return _CONFIGS[key]
 
 
+def forget_config(root, db_url):
+    """Read the course's configuration again on next use (it was changed)."""
+    _CONFIGS.pop((str(root), db_url), None)
+
+
 def warm_up(root, db_url):
     """Start-up work of a worker, done once: imports, configuration and the
     sandbox check (which raises SandboxUnavailable, saying why)."""
@@ -68,6 +73,8 @@ def warm_up(root, db_url):
     load(config.TrustedRegrade.get("check_modules", []))  # the course's checks, imported once
     if config.GuardedExecute.get("sandbox", True):
         ensure_available()
+        from .limits import ensure
+        ensure(config)  # the per-submission control groups (LimitsUnavailable if none)
     return os.getpid()
 
 
@@ -90,7 +97,8 @@ class Outcome:
     worker: str = ""
     worker_rss: int = 0        # bytes, the worker process when it finished this one
     worker_peak_rss: int = 0   # bytes, the worker process so far
-    child_peak_rss: int = 0    # bytes, the largest sandboxed process (kernel, regrade) of this one
+    child_peak_rss: int = 0    # bytes, this submission's peak: its control group (all its processes
+                               # and files), else its largest sandboxed process
     fingerprint: str = ""
 
 
@@ -299,7 +307,7 @@ class Report:
             for o in self.outcomes:
                 peak = by_worker.setdefault(o.worker, [0, 0])
                 peak[0], peak[1] = max(peak[0], o.worker_peak_rss), max(peak[1], o.child_peak_rss)
-            lines.append("  peak memory per worker (worker process / largest sandboxed process): "
+            lines.append("  peak memory per worker (worker process / largest submission, all its processes): "
                          + ", ".join(f"{shown(w)} {a / 2**20:.0f} MiB / {b / 2**20:.0f} MiB"
                                      for w, (a, b) in sorted(by_worker.items())))
         if self.intake is not None:
@@ -335,25 +343,54 @@ def default_db_url(root):
     return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
 
-def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url, feedback,
-                      progress_stream, echo):
-    """Grade the students ``todo`` on the cluster, adding to ``report``."""
+#: where a local cluster's scheduler and workers listen: this machine only
+LOOPBACK = "127.0.0.1"
+
+
+def local_cluster(workers=None):
+    """A Dask LocalCluster for grading on this machine: one single-threaded
+    worker process per core (or ``workers``), its scheduler and workers
+    listening on the loopback address only, so that nobody else on the
+    network can submit work to them."""
     import dask
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import LocalCluster
+    # Dask's statistical profiler keeps a sample tree that grows with
+    # every task (about 0.6 MiB per submission); grading needs none
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                            processes=True, host=LOOPBACK, dashboard_address=None,
+                            silence_logs=logging.ERROR)
+
+
+def tls_security(ca_file, cert, key):
+    """Dask's mutual-TLS settings for a client of a cluster started with
+    these files (see docs: the scheduler and every worker use the same CA,
+    and refuse any peer whose certificate it did not sign)."""
+    from distributed.security import Security
+    for path in (ca_file, cert, key):
+        if not Path(path).is_file():
+            raise GradingError(f"TLS file not found: {path}")
+    return Security(tls_ca_file=str(ca_file), tls_client_cert=str(cert),
+                    tls_client_key=str(key), require_encryption=True)
+
+
+def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url, feedback,
+                      progress_stream, echo, security=None):
+    """Grade the students ``todo`` on the cluster, adding to ``report``."""
+    from dask.distributed import Client, as_completed
 
     cluster = None
     if scheduler:
+        if security is None and not scheduler.startswith("tls://"):
+            echo(f"Warning: the scheduler at {for_terminal(scheduler)} is not using TLS: anyone "
+                 "who can reach it can run code on the grading machines. See the cluster "
+                 "guide (README, 'On a Dask cluster') for --tls-ca-file, --tls-cert and --tls-key.")
         try:
-            client = Client(scheduler, timeout=30)
-        except OSError as error:
+            client = Client(scheduler, timeout=30, security=security)
+        except (OSError, TypeError, ValueError) as error:
             raise GradingError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     else:
-        # Dask's statistical profiler keeps a sample tree that grows with
-        # every task (about 0.6 MiB per submission); grading needs none
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                   processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+        cluster = local_cluster(workers)
         client = Client(cluster)
     futures = []
     try:
@@ -407,13 +444,14 @@ def only_assignment(root):
 
 def run(root, assignment=None, workers=None, scheduler=None,
         db_url=None, archive=None, pattern=None, feedback=True, export=True,
-        progress_stream=sys.stderr, echo=print):
+        progress_stream=sys.stderr, echo=print, security=None):
     """Grade the class in ``root``; returns a Report (see the module doc).
 
     Arguments:
     assignment -- str, the assignment (default: the course's only one)
     workers -- int, worker processes of the local cluster (default: one per core)
     scheduler -- str, address of an existing Dask scheduler instead
+    security -- distributed.Security for it (tls_security: mutual TLS)
     db_url -- str, the gradebook (default: the course's gradebook.db)
     archive, pattern -- collect submissions from this LMS download first
                         (gradekit.collect; its problems go into the summary)
@@ -443,7 +481,7 @@ def run(root, assignment=None, workers=None, scheduler=None,
     try:
         if todo:
             _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url,
-                              feedback, progress_stream, echo)
+                              feedback, progress_stream, echo, security)
     except KeyboardInterrupt:
         report.interrupted = True
     report.seconds = time.monotonic() - started

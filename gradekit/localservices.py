@@ -67,27 +67,61 @@ def postgres_server():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def tls_files(folder):
+    """A certificate authority and one certificate it signed, for 127.0.0.1
+    and localhost, made with openssl in ``folder`` (as the cluster guide
+    shows). Returns {"ca": ..., "cert": ..., "key": ...} (paths as str)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca-key.pem"
+    cert, key, request = folder / "node.pem", folder / "node-key.pem", folder / "node.csr"
+    extensions = folder / "node.ext"
+    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+            "/CN=grading test CA", "-keyout", str(ca_key), "-out", str(ca))
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+            "-keyout", str(key), "-out", str(request))
+    openssl("x509", "-req", "-in", str(request), "-CA", str(ca), "-CAkey", str(ca_key),
+            "-CAcreateserial", "-days", "2", "-extfile", str(extensions), "-out", str(cert))
+    for path in (ca_key, key):
+        path.chmod(0o600)
+    return {"ca": str(ca), "cert": str(cert), "key": str(key)}
+
+
 @contextlib.contextmanager
-def dask_cluster(workers=2):
+def dask_cluster(workers=2, tls=None):
     """A Dask scheduler and ``workers`` single-threaded workers, each its own
     process started with the ``dask`` command; yields the scheduler's address
-    once every worker has joined."""
+    once every worker has joined. With ``tls`` (tls_files' dict), every
+    connection uses mutual TLS with those files."""
     from dask.distributed import Client
     port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
+    address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{port}"
+    secure = ["--tls-ca-file", tls["ca"], "--tls-cert", tls["cert"], "--tls-key", tls["key"]] \
+        if tls else []
+    security = None
+    if tls:
+        from distributed.security import Security
+        security = Security(tls_ca_file=tls["ca"], tls_client_cert=tls["cert"],
+                            tls_client_key=tls["key"], require_encryption=True)
     dask = str(Path(sys.executable).parent / "dask")
     # no statistical profiler: its sample tree grows with every task
     env = dict(commands.environment(), DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False")
     quiet = {"env": env, "stdout": subprocess.DEVNULL,
              "stderr": subprocess.DEVNULL, "start_new_session": True}
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], **quiet)]
+                                   "--no-dashboard", *(["--protocol", "tls"] if tls else []),
+                                   *secure], **quiet)]
     try:
         for k in range(workers):
             processes.append(subprocess.Popen(
                 [dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
-                 "--name", f"worker-{k + 1}", "--no-dashboard"], **quiet))
-        with Client(address, timeout=60) as client:
+                 "--name", f"worker-{k + 1}", "--no-dashboard", "--host", "127.0.0.1",
+                 *secure], **quiet))
+        with Client(address, timeout=60, security=security) as client:
             client.wait_for_workers(workers, timeout=120)
         yield address
     finally:

@@ -243,17 +243,57 @@ def postgres():
 
 
 @pytest.fixture(scope="module")
-def dask_cluster():
+def tls(tmp_path_factory):
+    return localservices.tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tls):
     """A Dask scheduler and two workers, each a separate process started
-    with the ``dask`` command, as an instructor would."""
-    with localservices.dask_cluster(workers=2) as address:
+    with the ``dask`` command, as an instructor would, with mutual TLS as
+    the cluster guide shows."""
+    with localservices.dask_cluster(workers=2, tls=tls) as address:
         yield address
 
 
+def test_the_cluster_refuses_a_client_without_a_certificate_of_its_ca(tmp_path, dask_cluster, tls):
+    """Nobody else on the network can submit work to the graders: a client
+    with no certificate, or one its CA did not sign, cannot connect."""
+    from distributed import Client
+    from distributed.security import Security
+    other = localservices.tls_files(tmp_path / "other")
+    attempts = [{}, {"security": Security(tls_ca_file=tls["ca"], tls_client_cert=other["cert"],
+                                          tls_client_key=other["key"], require_encryption=True)}]
+    for kwargs in attempts:
+        with pytest.raises((OSError, TimeoutError)):
+            Client(dask_cluster.replace("tls://", "tcp://") if not kwargs else dask_cluster,
+                   timeout=5, **kwargs)
+
+
+def test_a_local_cluster_listens_on_loopback_only():
+    """Every socket the scheduler, the nannies and the workers listen on
+    (Dask's own and its HTTP servers) is on 127.0.0.1."""
+    import psutil
+    me = psutil.Process()
+    others = {p.pid for p in me.children(recursive=True)}  # (other fixtures' services)
+    cluster = grading.local_cluster(2)
+    try:
+        addresses = [cluster.scheduler_address, *cluster.scheduler_info["workers"]]
+        assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+        ours = {me.pid, *(p.pid for p in me.children(recursive=True))} - others
+        listening = [c.laddr for c in psutil.net_connections("inet")
+                     if c.pid in ours and c.status == psutil.CONN_LISTEN]
+        assert len(listening) >= 5 and all(a.ip == "127.0.0.1" for a in listening), listening
+    finally:
+        cluster.close()
+
+
 def test_a_two_worker_cluster_with_postgresql_grades_like_a_serial_run(
-        tmp_path, postgres, dask_cluster):
+        tmp_path, postgres, dask_cluster, tls):
     root, expected = synthetic.new_class(tmp_path / "cluster", 12)
-    result = grading.run(root, scheduler=dask_cluster, db_url=postgres, **QUIET)
+    result = grading.run(root, scheduler=dask_cluster, db_url=postgres,
+                         security=grading.tls_security(tls["ca"], tls["cert"], tls["key"]),
+                         **QUIET)
     assert result.workers == 2
     assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"
     assert earned(root, postgres) == expected

@@ -10,8 +10,9 @@ has
   group that wrote them), with no swap;
 * a limit on processes (tasks: processes and threads together);
 * a CPU quota (at most ``cpu_cores`` cores' worth of time, however many
-  processes it starts) and an equal CPU weight, so that no submission
-  starves another graded beside it.
+  processes it starts) and the same CPU weight as every other
+  submission's group, so that no submission starves another graded
+  beside it.
 
 The limits are the kernel's, not ours: a process cannot leave its group
 (the sandbox sees no ``/sys``), and a child is in its parent's group from
@@ -75,9 +76,11 @@ class SubmissionLimits(LoggingConfigurable):
         128, help="Processes and threads the submission may run at once (its kernel alone "
                   "uses about 10).").tag(config=True)
     cpu_cores = Float(
-        1.0, help="CPU time the submission may use, in cores: its processes together get at "
-                  "most this share of the machine, so a submission cannot starve the others "
-                  "graded beside it.").tag(config=True)
+        2.0, help="CPU time the submission may use, in cores: its processes together get at "
+                  "most this much, however many they are (2: its kernel and its trusted "
+                  "regrade run side by side). Besides this cap, every submission's group has "
+                  "the same CPU weight, so when the CPUs are busy each submission graded at "
+                  "the same time gets an equal share: none can starve the others.").tag(config=True)
     tmp_bytes = Integer(256 * MiB, help="Size of each sandbox's private /tmp").tag(config=True)
     shm_bytes = Integer(64 * MiB, help="Size of each sandbox's private /dev/shm").tag(config=True)
     file_bytes = Integer(

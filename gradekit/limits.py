@@ -288,6 +288,7 @@ def _v2_hierarchy(mount, parent_setting):
         parent = os.path.join(mount, "gradekit")
         os.makedirs(parent, exist_ok=True)
         _enable_controllers(parent)
+        _weigh_parent(os.path.join(parent, "cpu.weight"), 100, 10000)
         return V2(parent)
     own = _own_group("")
     if own is None:
@@ -328,12 +329,28 @@ def _v1_hierarchy(mounts, parent_setting):
         if not os.access(os.path.join(folder, "cgroup.procs"), os.W_OK):
             _refuse(f"the cgroup v1 group {folder} is not writable by this user")
         parents[controller] = folder
+    _weigh_parent(os.path.join(parents["cpu"], "cpu.shares"), 1024)
     if _read(os.path.join(parents["memory"], "memory.use_hierarchy"), "1").strip() != "1":
         try:
             _write(os.path.join(parents["memory"], "memory.use_hierarchy"), 1)
         except OSError:
             _refuse(f"memory.use_hierarchy is off in {parents['memory']}")
     return V1(parents)
+
+
+def _weigh_parent(path, one_task, most=None):
+    """Give the parent of the submissions' groups the CPU weight of one
+    busy task per core. The parent competes with the grading processes as
+    one entity; at the default weight, all the sandboxes together would
+    get no more CPU than one grading process, however many submissions
+    are graded at once. (The submissions' own groups keep equal weights.)"""
+    weight = one_task * (os.cpu_count() or 1)
+    if most:
+        weight = min(weight, most)
+    try:
+        _write(path, weight)
+    except OSError:
+        pass  # a parent delegated to us: its weight is its owner's to set
 
 
 _HIERARCHIES = {}

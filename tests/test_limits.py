@@ -192,6 +192,8 @@ def test_on_cgroup_v2_each_submission_gets_a_limited_group(tmp_path, monkeypatch
     where = limits.hierarchy(settings, mounts_file=str(mounts))
     assert where.version == 2 and where.parent == str(mount / "gradekit")
     assert (mount / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    # all the sandboxes together weigh like one busy task per core
+    assert (mount / "gradekit" / "cpu.weight").read_text() == str(min(10000, 100 * os.cpu_count()))
     group = limits.SubmissionGroup(settings, where)
     folder = Path(group.folders[0])
     assert folder.parent == mount / "gradekit"

@@ -101,9 +101,15 @@ class GuardedExecute(Execute):
     ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        try:
+            if self.sandbox:
+                ensure_available()
+                limits.ensure(self.config)
+        except Exception:
+            # the regrade's process may have started already, in its group
+            limits.finish(resources, "the notebook")
+            raise
         if self.sandbox:
-            ensure_available()
-            limits.ensure(self.config)
             self.kernel_manager_class = SandboxedKernelManager
         else:
             self.log.warning("Grading WITHOUT a sandbox: student code runs as you.")

@@ -38,7 +38,9 @@ sandbox is missing.
 """
 
 import itertools
+import logging
 import os
+import secrets
 import signal
 import time
 from pathlib import Path
@@ -381,6 +383,9 @@ def hierarchy(limits, mounts_file="/proc/self/mounts"):
 # ---------------------------------------------------------------- one submission
 
 _NAMES = itertools.count()
+#: names of the groups this process made (the only ones it never sweeps)
+_MADE = set()
+log = logging.getLogger("gradekit.limits")
 
 
 class SubmissionGroup:
@@ -394,7 +399,10 @@ class SubmissionGroup:
         self.limits = limits
         self.where = where or hierarchy(limits)
         _sweep(self.where)
-        self.name = f"gradekit-{os.getpid()}-{next(_NAMES)}"
+        # a random part: a group left by an earlier process that had this
+        # pid is never taken for one of ours (and is swept as stale)
+        self.name = f"gradekit-{os.getpid()}-{next(_NAMES)}{secrets.token_hex(3)}"
+        _MADE.add(self.name)
         self.folders = self.where.directories(self.name)
         self.parts = {}
         made = []
@@ -489,14 +497,19 @@ class SubmissionGroup:
         if self.closed:
             return
         self.kill()
-        for name in (*self.parts.values(), self.name):
-            for folder in self.where.directories(name):
-                _remove(folder)
+        left = [folder for folder in self.where.directories(self.name) if not _remove(folder)]
+        if left:
+            log.warning("could not remove the control group(s) %s; the next grading run "
+                        "tries again", ", ".join(left))
         self.closed = True
+        _MADE.discard(self.name)
 
 
 def _remove(folder):
-    """rmdir a group, waiting briefly for the kernel to let go of it."""
+    """rmdir a group and every group under it, deepest first, waiting
+    briefly for the kernel to let go of each. Returns whether it is gone."""
+    for entry in _subfolders(folder):
+        _remove(os.path.join(folder, entry))
     for _ in range(50):
         try:
             os.rmdir(folder)
@@ -511,17 +524,15 @@ def _remove(folder):
 def _sweep(where):
     """Remove groups left by grading processes that have ended (killed
     before they could clean up), with whatever still runs in them."""
-    first = where.directories("")[0]
-    try:
-        names = os.listdir(first)
-    except OSError:
-        return
-    for name in names:
+    names = set()
+    for parent in where.directories(""):
+        names.update(_subfolders(parent))
+    for name in sorted(names):
         parts = name.split("-")
         if len(parts) != 3 or parts[0] != "gradekit" or not parts[1].isdigit():
             continue
         owner = int(parts[1])
-        if owner == os.getpid() or _alive(owner):
+        if name in _MADE or (owner != os.getpid() and _alive(owner)):
             continue
         stale = object.__new__(SubmissionGroup)
         stale.where, stale.name, stale.closed = where, name, False
@@ -599,8 +610,10 @@ def note_hits(resources, where, part=None):
         notes.append(f"memory limit of {describe_bytes(group.limits.memory_bytes)} for the whole "
                      f"submission reached in {where}: a process was killed")
     if now["processes"] > seen.get(f"processes:{part}", 0):
-        notes.append(f"process limit of {group.limits.processes} for the whole submission "
-                     f"reached in {where}: new processes were refused")
+        each = max(1, group.limits.processes // 2) if part else group.limits.processes
+        notes.append(f"process limit reached in {where}: {each} processes and threads for each "
+                     f"of the submission's two sandboxes ({group.limits.processes} in all); "
+                     "new ones were refused")
     seen[f"memory:{part}"], seen[f"processes:{part}"] = now["memory"], now["processes"]
     events = gradekit.setdefault("events", [])
     for note in notes:

@@ -41,11 +41,11 @@ import time
 from pathlib import Path
 
 import zmq
-import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer
+from traitlets import Integer, Type
 
 import studentside
 
@@ -149,7 +149,10 @@ def command(argv, workdir, runtime_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
         limits = SubmissionLimits()
     # The private /tmp comes first: mounted later, it would hide every bind
     # below it (a course, or its .venv, that lives under /tmp).
-    cmd = [BWRAP, "--unshare-all", "--unshare-user",
+    # --disable-userns: no user namespace inside, so no capability there:
+    # the sandbox cannot mount a cgroup (or any) file system of its own to
+    # leave, freeze or loosen its control group
+    cmd = [BWRAP, "--unshare-all", "--unshare-user", "--disable-userns",
            "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
            "--die-with-parent", "--new-session", "--clearenv",
            "--size", str(int(limits.tmp_bytes)), "--tmpfs", "/tmp", "--dir", "/tmp/home",
@@ -257,12 +260,17 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     ``channel``, *bound* at the kernel's IPC address (plus ``suffix``),
     refusing messages above ``owner.max_message_bytes`` before reading them."""
     url = owner._make_url(channel) + suffix
-    if _SOCKET_TYPES[channel] == zmq.DEALER:
-        dropping = _DroppingAsyncSocket if isinstance(owner.context, zmq.asyncio.Context) \
-            else _DroppingSocket
-        sock = owner.context.socket(_SOCKET_TYPES[channel], socket_class=dropping)
+    if isinstance(owner, SandboxedKernelManager):
+        # a synchronous socket: jupyter_client's Session.send writes to an
+        # asyncio socket through a plain shadow of it, past any override
+        sock = owner.context.socket(_SOCKET_TYPES[channel], socket_class=_DroppingSocket)
     else:
         sock = owner.context.socket(_SOCKET_TYPES[channel])
+        if _SOCKET_TYPES[channel] == zmq.DEALER:
+            # the client's shell socket: a send that cannot be queued at
+            # once fails (zmq.Again, dropped by _DroppingChannel) instead
+            # of waiting for a kernel that may never connect
+            sock.setsockopt(zmq.SNDTIMEO, 0)
     sock.linger = 1000
     # Only the shell and iopub channels carry a kernel's results; the
     # manager's control socket is never read, so it may queue one small
@@ -288,25 +296,28 @@ class _DroppingSocket(zmq.Socket):
 
     def send_multipart(self, msg_parts, flags=0, copy=True, track=False, **kwargs):
         parts = list(msg_parts)
-        # the synchronous send, even on an asyncio socket: it returns or
-        # raises at once, with no future left pending
-        def send(frame, flags, **kw):
-            return zmq.Socket.send(self, frame, flags, **kw)
         try:
-            send(parts[0], flags | zmq.NOBLOCK | (zmq.SNDMORE if len(parts) > 1 else 0),
-                 copy=copy, track=track)
+            self.send(parts[0], flags | zmq.NOBLOCK | (zmq.SNDMORE if len(parts) > 1 else 0),
+                      copy=copy, track=track)
         except zmq.Again:
             return None
         # the first frame was taken: the rest of the message follows it at once
         for k, part in enumerate(parts[1:], 2):
-            send(part, flags | (zmq.SNDMORE if k < len(parts) else 0), copy=copy, track=track)
+            self.send(part, flags | (zmq.SNDMORE if k < len(parts) else 0), copy=copy, track=track)
         return None
 
 
-class _DroppingAsyncSocket(zmq.asyncio.Socket):
-    """_DroppingSocket for an asyncio context (the kernel client's)."""
+class _DroppingChannel(AsyncZMQSocketChannel):
+    """The client's shell channel: a request that its socket could not
+    queue at once (no kernel connected: it died, or never started, say a
+    submission that used up its processes) is dropped; the wait for its
+    reply has a timeout (nbclient's, then the kernel counts as dead)."""
 
-    send_multipart = _DroppingSocket.send_multipart
+    def send(self, msg):
+        try:
+            super().send(msg)
+        except zmq.Again:
+            pass
 
 
 _SOCKET_TYPES = {"hb": zmq.REQ, "shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER,
@@ -325,6 +336,8 @@ def _watch(sock):
 class SandboxedKernelClient(AsyncKernelClient):
     """A kernel client that binds its sockets where the sandboxed kernel
     connects (see the module doc), with a cap on message size."""
+
+    shell_channel_class = Type(_DroppingChannel)
 
     max_message_bytes = Integer(DEFAULT_MAX_MESSAGE_BYTES,
                                 help="Largest message accepted from the kernel").tag(config=True)

@@ -529,7 +529,9 @@ class Unpacker:
             for member in archive:
                 self._count_entry()
                 where = (*trail, member.name)
-                self._declare(member.size if member.isreg() else 0, _label(where))
+                # tarfile reads past (decompresses) the data of every member
+                # that has any, of whatever type, so all of it counts
+                self._declare(0 if _has_no_data(member) else member.size, _label(where))
                 parts, bad = check_path(member.name)
                 if bad:
                     self._leave_out(where, f"its name is not accepted: {bad}")
@@ -577,3 +579,10 @@ def _label(trail):
 def why(error):
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:200]
+
+
+def _has_no_data(member):
+    """Whether a tar member carries no data in the archive (a folder, link
+    or device): for any other type, its declared size is read through."""
+    return member.isdir() or member.issym() or member.islnk() or member.ischr() \
+        or member.isblk() or member.isfifo()

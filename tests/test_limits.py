@@ -56,14 +56,17 @@ def seconds_of(summary, student):
 
 
 def groups_left():
-    """Submission groups still in the machine's cgroup hierarchies."""
+    """Submission groups in the machine's cgroup hierarchies whose grading
+    process has ended (left behind; groups of a grading run still going on
+    elsewhere on the machine are not counted)."""
     found = []
     for base in ("/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids",
                  "/sys/fs/cgroup/cpu"):
         folder = Path(base) / "gradekit"
         if folder.is_dir():
             found += [p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("gradekit-")
-                      and p.name != limits.GRADER_LEAF]
+                      and p.name != limits.GRADER_LEAF
+                      and not limits._alive(int(p.name.split("-")[1]))]
     return found
 
 
@@ -113,7 +116,9 @@ def test_children_that_hoard_memory_are_held_to_the_submissions_limit(graded):
 
 def test_processes_and_open_files_are_capped(graded):
     status = graded["rows"]["limited_forks_and_opens_files"]["status"]
-    assert f"process limit of {PROCESSES} for the whole submission reached" in status
+    assert "process limit reached in cell" in status
+    assert f"{PROCESSES // 2} processes and threads for each of the submission's two sandboxes" \
+        in status
     output = printed(graded, "limited_forks_and_opens_files")
     started = int(re.search(r"processes started: (\d+)", output).group(1))
     opened = int(re.search(r"files opened: (\d+)", output).group(1))
@@ -130,6 +135,12 @@ def test_only_the_sized_private_folders_take_writes(graded):
     # each file stops at the file-size limit
     assert written["/tmp"] <= 4 * FILE
     assert "control groups visible: False" in output
+
+
+def test_a_submission_cannot_make_a_user_namespace_to_leave_its_group(graded):
+    output = printed(graded, "limited_cannot_leave_its_group")
+    assert "user namespace refused: True" in output, output
+    assert "host cgroups visible: False" in output, output
 
 
 def test_busy_children_do_not_starve_the_bystander(graded):

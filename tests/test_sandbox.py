@@ -49,3 +49,29 @@ def test_a_memory_bomb_is_a_memory_error(tmp_path):
     result = run_inside("import numpy\ntry:\n    numpy.ones(4 * 10**8)\nexcept MemoryError:\n"
                         "    print('MemoryError')", tmp_path)
     assert result.stdout.strip() == "MemoryError"
+
+
+def test_no_send_to_a_kernel_that_is_not_there_waits(tmp_path):
+    """The grader binds the sockets a sandboxed kernel connects to; with no
+    kernel connected (it died, or never started), a bound DEALER socket
+    blocks a send for ever. The manager's interrupt (sent by every restart)
+    and the client's kernel_info (sent while waiting for a new kernel) must
+    return at once instead: jupyter_client writes to an asyncio socket
+    through a plain shadow of it, so this is checked through its own
+    Session.send."""
+    import faulthandler
+    faulthandler.dump_traceback_later(20, exit=True)  # a hang fails the test, not the suite
+    try:
+        manager = sandbox.SandboxedKernelManager()
+        manager.ip, manager.transport = str(tmp_path / "ipc"), "ipc"
+        control = manager._create_connected_socket("control")
+        for _ in range(3):
+            manager.session.send(control, manager.session.msg("interrupt_request", content={}))
+        client = manager.client()
+        client.start_channels()
+        for _ in range(3):
+            client.kernel_info()
+        client.stop_channels()
+        control.close(linger=0)
+    finally:
+        faulthandler.cancel_dump_traceback_later()

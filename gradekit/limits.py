@@ -286,12 +286,25 @@ def _v2_hierarchy(mount, parent_setting):
         _enable_controllers(parent)
         return V2(parent)
     if _is_root():
-        _enable_controllers(mount)
-        parent = os.path.join(mount, "gradekit")
-        os.makedirs(parent, exist_ok=True)
-        _enable_controllers(parent)
-        _weigh_parent(os.path.join(parent, "cpu.weight"), 100, 10000)
-        return V2(parent)
+        try:
+            _enable_controllers(mount)
+            parent = os.path.join(mount, "gradekit")
+            os.makedirs(parent, exist_ok=True)
+            _enable_controllers(parent)
+            _weigh_parent(os.path.join(parent, "cpu.weight"), 100, 10000)
+            return V2(parent)
+        except (LimitsUnavailable, OSError):
+            # in a container with a cgroup namespace of its own, the mount's
+            # top is not the machine's root group and holds processes (the
+            # no-internal-process rule): then as for a delegated group
+            pass
+    return _v2_own_group(mount)
+
+
+def _v2_own_group(mount):
+    """The grader's own group as the parent (delegated to this user, or a
+    container's own top group): its processes move into a leaf of their
+    own, as cgroup v2 requires of a group whose children get controllers."""
     own = _own_group("")
     if own is None:
         _refuse("this process is in no cgroup v2 group")
@@ -307,11 +320,21 @@ def _v2_hierarchy(mount, parent_setting):
         # controllers: the grader's processes move into a leaf of their own
         leaf = os.path.join(parent, GRADER_LEAF)
         os.makedirs(leaf, exist_ok=True)
-        for pid in _read(os.path.join(parent, "cgroup.procs")).split():
+        # a process may start in the group meanwhile: move, then try again
+        for attempt in range(5):
+            for pid in _read(os.path.join(parent, "cgroup.procs")).split():
+                try:
+                    _write(os.path.join(leaf, "cgroup.procs"), pid)
+                except OSError:
+                    pass  # a process that ended meanwhile
             try:
-                _write(os.path.join(leaf, "cgroup.procs"), pid)
-            except OSError:
-                pass  # a process that ended meanwhile
+                _enable_controllers(parent)
+                break
+            except LimitsUnavailable:
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
+        return V2(parent)
     _enable_controllers(parent)
     return V2(parent)
 

@@ -240,3 +240,29 @@ def test_a_parent_outside_the_hierarchy_is_refused(monkeypatch):
     monkeypatch.setattr(limits, "_HIERARCHIES", {})
     with pytest.raises(limits.LimitsUnavailable, match="inside the cgroup hierarchy"):
         limits.hierarchy(limits.SubmissionLimits(cgroup_parent="gradekit/../../etc"))
+
+
+def test_on_cgroup_v2_in_a_container_the_grader_moves_into_a_leaf(tmp_path, monkeypatch):
+    """As root in a container with its own cgroup namespace, the top of the
+    cgroup v2 mount holds the container's processes, so controllers cannot
+    be turned on for its children there: the grader then moves those
+    processes into a leaf and makes the submissions' groups beside it."""
+    mount, mounts = fake_v2(tmp_path)
+    (mount / "cgroup.procs").write_text("101\n102\n")
+    monkeypatch.setattr(limits, "_HIERARCHIES", {})
+    monkeypatch.setattr(limits, "_is_root", lambda: True)
+    monkeypatch.setattr(limits, "_own_group", lambda key: "/")
+    real_write = limits._write
+    moved = []
+
+    def write(path, value):
+        if path == str(mount / "cgroup.subtree_control") and not moved:
+            raise OSError(16, "Device or resource busy")  # processes still in the top group
+        if path.endswith(f"{limits.GRADER_LEAF}/cgroup.procs"):
+            moved.append(value)
+        real_write(path, value)
+    monkeypatch.setattr(limits, "_write", write)
+    where = limits.hierarchy(limits.SubmissionLimits(), mounts_file=str(mounts))
+    assert where.parent == str(mount)
+    assert moved == ["101", "102"]
+    assert (mount / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"

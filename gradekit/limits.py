@@ -80,7 +80,7 @@ class SubmissionLimits(LoggingConfigurable):
     cpu_cores = Float(
         2.0, help="CPU time the submission may use, in cores: its processes together get at "
                   "most this much, however many they are (2: its kernel and its trusted "
-                  "regrade run side by side). Besides this cap, every submission's group has "
+                  "regrade run side by side; 0: no cap). Besides this cap, every submission's group has "
                   "the same CPU weight, so when the CPUs are busy each submission graded at "
                   "the same time gets an equal share: none can starve the others.").tag(config=True)
     tmp_bytes = Integer(256 * MiB, help="Size of each sandbox's private /tmp").tag(config=True)
@@ -199,7 +199,8 @@ class V2(Hierarchy):
             _write(os.path.join(folder, "memory.swap.max"), 0)
         _write(os.path.join(folder, "pids.max"), limits.processes)
         period = 100_000
-        _write(os.path.join(folder, "cpu.max"), f"{int(limits.cpu_cores * period)} {period}")
+        if limits.cpu_cores > 0:
+            _write(os.path.join(folder, "cpu.max"), f"{int(limits.cpu_cores * period)} {period}")
 
     def hits(self, folder):
         memory = _counters(os.path.join(folder, "memory.events"))
@@ -233,8 +234,9 @@ class V1(Hierarchy):
             _write(os.path.join(memory, "memory.memsw.limit_in_bytes"), limits.memory_bytes)
         _write(os.path.join(pids, "pids.max"), limits.processes)
         period = 100_000
-        _write(os.path.join(cpu, "cpu.cfs_period_us"), period)
-        _write(os.path.join(cpu, "cpu.cfs_quota_us"), int(limits.cpu_cores * period))
+        if limits.cpu_cores > 0:
+            _write(os.path.join(cpu, "cpu.cfs_period_us"), period)
+            _write(os.path.join(cpu, "cpu.cfs_quota_us"), int(limits.cpu_cores * period))
 
     def hits(self, folders):
         memory, pids, _ = folders

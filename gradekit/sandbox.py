@@ -60,6 +60,8 @@ DEFAULT_MAX_MESSAGE_BYTES = 1024 ** 2
 #: messages that may wait, unread, on the grader's shell or iopub socket
 #: (so at most this many times the largest message is ever queued)
 QUEUED_MESSAGES = 8
+#: how long (ms) a request to a kernel waits for the kernel to connect
+SEND_WAIT_MS = 10_000
 #: our own packages a sandbox never sees, besides those a course names
 ALWAYS_HIDDEN = ("gradekit",)
 
@@ -267,10 +269,12 @@ def _bound_socket(owner, channel, identity=None, suffix=""):
     else:
         sock = owner.context.socket(_SOCKET_TYPES[channel])
         if _SOCKET_TYPES[channel] == zmq.DEALER:
-            # the client's shell socket: a send that cannot be queued at
-            # once fails (zmq.Again, dropped by _DroppingChannel) instead
-            # of waiting for a kernel that may never connect
-            sock.setsockopt(zmq.SNDTIMEO, 0)
+            # the client's shell socket: a send waits for the kernel to
+            # connect (a request sent while it starts is delivered at once),
+            # but at most SEND_WAIT_MS; then it fails (zmq.Again, dropped by
+            # _DroppingChannel) instead of waiting for a kernel that may
+            # never connect
+            sock.setsockopt(zmq.SNDTIMEO, SEND_WAIT_MS)
     sock.linger = 1000
     # Only the shell and iopub channels carry a kernel's results; the
     # manager's control socket is never read, so it may queue one small

@@ -359,7 +359,10 @@ def local_cluster(workers=None):
     with dask.config.set({"distributed.worker.profile.enabled": False}):
         return LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                             processes=True, host=LOOPBACK, dashboard_address=None,
-                            silence_logs=logging.ERROR)
+                            # a worker's heartbeat that races the cluster's
+                            # close logs a traceback at ERROR; what grading
+                            # needs to know comes from the tasks' results
+                            silence_logs=logging.CRITICAL)
 
 
 def tls_security(ca_file, cert, key):

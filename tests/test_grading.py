@@ -151,7 +151,16 @@ def test_demo_class_graded_in_parallel_gets_the_committed_grades(tmp_path):
 # ---------------------------------------------------------------- interruption
 
 def test_ctrl_c_then_running_again_resumes_without_losing_or_repeating_a_grade(tmp_path):
+    """Ctrl-C after two submissions are graded. Every submission after the
+    first two ends in a cell that sleeps 4 s (it earns the same points), so
+    the interrupt lands while the third is being graded rather than racing
+    a fast machine to the end of the class."""
     root, expected = synthetic.new_class(tmp_path / "course", 8)
+    for student in sorted(expected)[2:]:
+        path = root / "submitted" / student / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
+        notebook = nbformat.read(path, 4)
+        notebook.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(4)"))
+        nbformat.write(notebook, path)
     command = [sys.executable, "-m", "gccourse", "grade", "--course", str(root), "--workers", "1",
                "--no-feedback"]
     first = subprocess.Popen(command, env=course.environment(), stdout=subprocess.PIPE,

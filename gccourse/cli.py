@@ -10,6 +10,8 @@ Commands:
             or a Dask cluster), write feedback and grades.csv, print a summary
   catalogue grade every submission in tests/submissions/ with nbgrader and
             print variant, expected and earned points, and message
+  hub       (as root) a JupyterHub on this machine with a demo instructor and
+            demo students, for trying a semester; Ctrl-C stops it
 """
 
 import argparse
@@ -71,6 +73,19 @@ def main(argv=None):
     grade.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
                        help="the course folder (default: this repository)")
     grade.add_argument("--assignment", default=course.ASSIGNMENT, help=argparse.SUPPRESS)
+    hub = commands.add_parser(
+        "hub", help="(as root) a local JupyterHub with a demo instructor and students",
+        description="Install the course's JupyterHub (its own venv and proxy, under --prefix), "
+                    "make a demo instructor and three demo students with new passwords, and "
+                    "start the hub on 127.0.0.1. Ctrl-C stops it and removes the demo accounts. "
+                    "See docs/hub.md.")
+    hub.add_argument("--port", type=int, default=8000, help="the hub's port (default: 8000)")
+    hub.add_argument("--prefix", default="/opt/gradekit-hub", metavar="FOLDER",
+                     help="where the hub is installed (default: /opt/gradekit-hub)")
+    hub.add_argument("--python", default="/usr/bin/python3.11", metavar="PYTHON",
+                     help="a Python 3.11 every account can run (default: Debian's)")
+    hub.add_argument("--keep-accounts", action="store_true",
+                     help="keep the demo accounts and their files when the hub stops")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
@@ -96,6 +111,9 @@ def main(argv=None):
                                  pattern=args.pattern, feedback=not args.no_feedback,
                                  security=security)
             return 130 if report.interrupted else 0
+        elif args.command == "hub":
+            from . import hub as course_hub
+            return course_hub.main(args.prefix, args.port, args.python, args.keep_accounts)
         elif args.command == "catalogue":
             outcomes = catalogue.run(CATALOGUE, BASELINE)
             print(catalogue.format_table(outcomes))

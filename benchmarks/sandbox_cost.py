@@ -41,7 +41,7 @@ def grade_class(root, n, args, stock):
         with open(root / "nbgrader_config.py", "a") as config:
             config.write(STOCK_AUTOGRADE)
     course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
-    complete = submissions.load(course.ROOT / "demo" / "complete.py")
+    complete = submissions.load(course.DEMO_STUDENTS / "complete.py")
     for i in range(n):
         submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
                                     dataclasses.replace(complete, name=f"student{i:03d}"))

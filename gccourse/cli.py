@@ -1,8 +1,8 @@
 """Command line: python -m gccourse <command>.
 
 Commands:
-  demo      regenerate the release and the demo class's graded results, and
-            print the grade table (the instructor's main job)
+  demo      regenerate the release and the demo class's graded results in
+            its own course root, demo/, and print the grade table
   release   regenerate release/ from source/
   check     grade your own filled-in notebook locally and print, per exercise,
             the points and the failure messages (never the hidden tests' code)
@@ -24,7 +24,7 @@ from gradekit.exceptions import GradingError, NbgraderFailed, SandboxUnavailable
 from . import catalogue, course, demo, selfcheck
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
-BASELINE = course.ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 
 
 def grading_default_pattern():
@@ -71,7 +71,8 @@ def main(argv=None):
                             f"(default: {grading_default_pattern()})")
     grade.add_argument("--no-feedback", action="store_true", help="do not generate feedback")
     grade.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
-                       help="the course folder (default: this repository)")
+                       help="the course root to grade (default: this repository's top "
+                            "level, the instructor's class; demo: the demo class)")
     grade.add_argument("--assignment", default=course.ASSIGNMENT, help=argparse.SUPPRESS)
     hub = commands.add_parser(
         "hub", help="(as root) a local JupyterHub with a demo instructor and students",

@@ -42,6 +42,8 @@ from pathlib import Path
 
 import nbformat
 
+from gradekit import coursepaths
+
 MARKER = re.compile(r"^# %% \[(?P<grade_id>[A-Za-z0-9_]+)\]\s*$")
 
 
@@ -126,8 +128,8 @@ def grade_id(cell):
 
 def full_marks(root, assignment="gradient_checking", notebook_name="Gradient_Checking"):
     """dict test-cell grade_id -> points, read from the course's release."""
-    release = nbformat.read(Path(root) / "release" / assignment / f"{notebook_name}.ipynb",
-                            as_version=4)
+    folder = coursepaths.step_folder(coursepaths.coursedir(root), "release", assignment)
+    release = nbformat.read(folder / f"{notebook_name}.ipynb", as_version=4)
     return {grade_id(c): c.metadata["nbgrader"]["points"]
             for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
 
@@ -171,7 +173,7 @@ def write_submitted(course_root, assignment, notebook_name, submission, student=
     Path of the written notebook
     """
     course_root = Path(course_root)
-    release = course_root / "release" / assignment
+    release = coursepaths.step_folder(coursepaths.coursedir(course_root), "release", assignment)
     folder = course_root / "submitted" / (student or submission.name) / assignment
     if folder.exists():
         shutil.rmtree(folder)

@@ -13,7 +13,7 @@ from . import course, submissions
 from .demo import new_course
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
-BASELINE = course.ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 
 
 def new_class(folder, n, stock=False):

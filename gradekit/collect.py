@@ -74,9 +74,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from traitlets import Float, Integer, Unicode
-from traitlets.config import Config, Configurable
+from traitlets.config import Configurable
 
-from . import safefiles, status, unpack
+from . import coursepaths, safefiles, status, unpack
 from .escape import for_terminal, quoted
 from .exceptions import GradingError
 from .unpack import Caps, Counted, Refused, check_path, is_hidden, is_junk
@@ -381,7 +381,9 @@ class LmsIntake(Configurable):
         if not archive.exists():
             raise IntakeError(f"no such archive or folder: {for_terminal(archive)}")
         report = IntakeReport(archive=str(archive))
-        released = sorted(p.name for p in (root / "release" / assignment).glob("*.ipynb"))
+        release = coursepaths.step_folder(coursepaths.coursedir(root, self.config), "release",
+                                          assignment)
+        released = sorted(p.name for p in release.glob("*.ipynb"))
         submitted = root / "submitted"
         submitted.mkdir(mode=0o755, exist_ok=True)
         _remove_staging(submitted)
@@ -602,14 +604,6 @@ def _replace(out, submitted, student, assignment, trash):
     os.rename(out, target)
 
 
-def _course_config(root):
-    path = Path(root) / "nbgrader_config.py"
-    if not path.exists():
-        return Config()
-    from traitlets.config.loader import PyFileConfigLoader
-    return PyFileConfigLoader(path.name, path=str(root)).load_config()
-
-
 def collect(root, assignment, archive, pattern=None, db_args=(), config=None, **settings):
     """File the uploads in ``archive`` (an LMS download: a .zip, or a folder
     of files and archives) under ``root``/submitted/ (see the module doc).
@@ -628,7 +622,7 @@ def collect(root, assignment, archive, pattern=None, db_args=(), config=None, **
     Returns:
     IntakeReport; raises IntakeError when the download cannot be read at all
     """
-    intake = LmsIntake(config=config if config is not None else _course_config(root))
+    intake = LmsIntake(config=config if config is not None else coursepaths.load_config(root))
     if pattern:
         intake.named_regexp = pattern
     for name, value in settings.items():

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import commands, safefiles, status
+from . import commands, coursepaths, safefiles, status
 from .escape import for_terminal
 from .exceptions import GradingError
 
@@ -433,14 +433,17 @@ def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url
             cluster.close()
 
 
-def only_assignment(root):
-    """The name of the course's one assignment (the single folder in
-    source/); GradingError when there is not exactly one."""
-    found = sorted(p.name for p in (Path(root) / "source").iterdir()
+def only_assignment(root, config=None):
+    """The name of the course's one assignment (the single folder in its
+    source/, wherever ``config`` puts it: gradekit.coursepaths);
+    GradingError when there is not exactly one."""
+    directory = coursepaths.coursedir(root, config)
+    source = Path(directory.root) / directory.source_directory
+    found = sorted(p.name for p in source.iterdir()
                    if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")) \
-        if (Path(root) / "source").is_dir() else []
+        if source.is_dir() else []
     if len(found) != 1:
-        raise GradingError(f"name the assignment to grade: source/ in {root} holds "
+        raise GradingError(f"name the assignment to grade: {source} holds "
                            f"{', '.join(found) or 'none'}")
     return found[0]
 
@@ -461,8 +464,8 @@ def run(root, assignment=None, workers=None, scheduler=None,
     feedback, export -- also write feedback/ and grades.csv
     """
     root = Path(root).resolve()
-    assignment = assignment or only_assignment(root)
     db_url = db_url or default_db_url(root)
+    assignment = assignment or only_assignment(root, course_config(root, db_url))
     report = Report()
     if archive:
         echo(f"Collecting submissions from {for_terminal(archive)} ...")

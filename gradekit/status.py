@@ -42,7 +42,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import safefiles
+from . import coursepaths, safefiles
 from .escape import for_spreadsheet
 
 STATUS_FOLDER = "grading_status"
@@ -123,6 +123,16 @@ def _converter_of(notebooks):
     return None
 
 
+def _release_folder(converter, root, assignment):
+    """The assignment's release folder: where the running converter's
+    CourseDirectory puts it (a course root may use another root's release/,
+    see gradekit.coursepaths), else ``root``/release."""
+    directory = getattr(converter, "coursedir", None)
+    if directory is None:
+        return Path(root) / "release" / assignment
+    return coursepaths.step_folder(directory, "release", assignment)
+
+
 def _refuse(converter, reason):
     """Make ``converter`` give up this one submission.
 
@@ -164,7 +174,8 @@ def intake(assignment=None, student=None, notebooks=None, **ignored):
         if converter is not None:
             _refuse(converter, reason)
         raise SubmissionRefused(reason)
-    expected = sorted(p.stem for p in (root / "release" / assignment_id).glob("*.ipynb"))
+    release = _release_folder(converter, root, assignment_id)
+    expected = sorted(p.stem for p in release.glob("*.ipynb"))
     record = {"student": student_id, "problems": [], "warnings": [], **kept}
     present = {Path(p).stem: p for p in notebooks}
     strangers = [name for name in present if name not in expected]
@@ -190,7 +201,7 @@ def intake(assignment=None, student=None, notebooks=None, **ignored):
             record["problems"].append(f"'{name}.ipynb' is not a readable notebook (the file "
                                       "is damaged or not a notebook)")
             notebooks.remove(present[name])
-    release_files = {p.name for p in (root / "release" / assignment_id).iterdir()}
+    release_files = {p.name for p in release.iterdir()}
     for path in sorted(folder.iterdir()):
         if path.suffix != ".ipynb" and path.name not in release_files and not path.name.startswith("."):
             record["warnings"].append(f"ignored the extra file '{path.name}'")

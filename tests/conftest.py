@@ -1,6 +1,9 @@
 """Shared fixtures: temporary copies of the course, and one real run of the
 instructor's demo job per test session."""
 
+import collections
+import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gccourse import course, demo
+from gccourse import course, demo, submissions
 from gccourse.demo import copy_course
 
 ROOT = course.ROOT
@@ -42,17 +45,50 @@ def course_copy(tmp_path):
     return copy_course(tmp_path / "course")
 
 
+def tree_digest(folder, skip=()):
+    """dict relative path -> sha256 of every file under ``folder`` (a link:
+    of its target; a folder: of nothing), leaving out the top-level names in
+    ``skip``."""
+    folder = Path(folder)
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        if here == folder:
+            dirnames[:] = [d for d in dirnames if d not in skip]
+            filenames = [f for f in filenames if f not in skip]
+        for name in dirnames:
+            found[(here / name).relative_to(folder).as_posix() + "/"] = ""
+        for name in filenames:
+            path = here / name
+            data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
+    return found
+
+
+DemoRun = collections.namedtuple("DemoRun", "root demo columns rows instructor_before")
+INSTRUCTOR_STUDENT = "instructor_student"
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """The demo job run for real (generate_assignment, autograde,
-    generate_feedback, export) in a fresh copy of the course.
+    generate_feedback, export) in a fresh copy of the course, beside an
+    instructor's class: the top-level root's gradebook knows the assignment
+    and one student (INSTRUCTOR_STUDENT) has submitted.
 
     Returns:
-    (root, columns, rows) -- the copy's folder and the grade table
+    DemoRun -- the copy's folder (root), its demo root (demo), the grade
+    table (columns, rows) and tree_digest of the top level, release/ and
+    demo/ left out, taken just before the demo ran (instructor_before)
     """
     root = copy_course(tmp_path_factory.mktemp("demo") / "course")
+    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
+    submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
+                                submissions.load(course.DEMO_STUDENTS / "complete.py"),
+                                INSTRUCTOR_STUDENT)
+    before = tree_digest(root, skip=("release", course.DEMO))
     columns, rows = demo.run(root, echo=lambda *args: None)
-    return root, columns, rows
+    return DemoRun(root, root / course.DEMO, columns, rows, before)
 
 
 def pytest_terminal_summary(terminalreporter, config):

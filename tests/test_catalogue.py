@@ -6,10 +6,10 @@ only, with a message that names it, in the notebook and in the feedback."""
 import pytest
 
 from conftest import ROOT
-from gccourse import catalogue, submissions
+from gccourse import catalogue, course, submissions
 
 CATALOGUE = ROOT / "tests" / "submissions"
-BASELINE = ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 ENTRIES = submissions.load_all(CATALOGUE)
 CORRECT = [e for e in ENTRIES if e.name.startswith("correct_")]
 MISTAKES = [e for e in ENTRIES if e.name.startswith("mistake_")]

@@ -50,7 +50,7 @@ def graded_class(tmp_path_factory):
     damaged notebook, graded on two local workers with feedback and export."""
     root, expected = synthetic.new_class(tmp_path_factory.mktemp("class") / "course", 10)
     vandal = submissions.load(HOSTILE / "hostile_vandalises_neighbours.py")
-    base = submissions.load(ROOT / "demo" / "complete.py")
+    base = submissions.load(course.DEMO_STUDENTS / "complete.py")
     submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK,
                                 dataclasses.replace(vandal, cells={**base.cells, **vandal.cells}))
     damaged = submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, base, "damaged")
@@ -130,7 +130,7 @@ def test_a_changed_submission_is_graded_again(tmp_path):
     root, expected = synthetic.new_class(tmp_path / "course", 2)
     grading.run(root, workers=1, feedback=False, export=False, **QUIET)
     student = sorted(expected)[0]
-    empty = submissions.load(ROOT / "demo" / "empty.py")
+    empty = submissions.load(course.DEMO_STUDENTS / "empty.py")
     submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, empty, student)
     again = grading.run(root, workers=1, feedback=False, export=False, **QUIET)
     assert [o.student for o in again.outcomes] == [student]
@@ -138,14 +138,29 @@ def test_a_changed_submission_is_graded_again(tmp_path):
 
 
 def test_demo_class_graded_in_parallel_gets_the_committed_grades(tmp_path):
+    """./course grade --course demo grades the demo's own course root (its
+    gradebook, its grades.csv) and leaves the top level alone."""
     root = copy_course(tmp_path / "course")
-    shutil.copytree(ROOT / "submitted", root / "submitted")
-    grading.run(root, workers=2, **QUIET)
-    with open(ROOT / "grades.csv") as handle:
+    demo_root = root / course.DEMO
+    shutil.copytree(ROOT / course.DEMO / "submitted", demo_root / "submitted")
+    result = gradekit_command("grade", "--course", str(demo_root), "--workers", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(ROOT / course.DEMO / "grades.csv") as handle:
         committed = {row["student_id"]: row["raw_score"] for row in csv.DictReader(handle)}
-    with open(root / "grades.csv") as handle:
+    with open(demo_root / "grades.csv") as handle:
         ours = {row["student_id"]: row["raw_score"] for row in csv.DictReader(handle)}
     assert ours == committed and set(ours) == {"complete", "empty", "partly_wrong"}
+    assert earned(demo_root).keys() == ours.keys()
+    for name in ("submitted", "autograded", "feedback", "grading_status", "gradebook.db",
+                 "grades.csv"):
+        assert not (root / name).exists(), f"grading the demo wrote {name} at the top level"
+
+
+def test_the_demo_root_finds_its_one_assignment_in_the_shared_source(tmp_path):
+    root = copy_course(tmp_path / "course")
+    assert not (root / course.DEMO / "source").exists()
+    assert grading.only_assignment(root / course.DEMO) == course.ASSIGNMENT
+    assert grading.only_assignment(root) == course.ASSIGNMENT
 
 
 # ---------------------------------------------------------------- interruption
@@ -196,7 +211,7 @@ def test_an_lms_archive_is_collected_into_submitted_and_graded(tmp_path):
     with zipfile.ZipFile(archive, "w") as bundle:
         for student, name, filename in [("ada", "complete", "Gradient_Checking.ipynb"),
                                         ("bob", "empty", "my homework (2).ipynb")]:
-            answers = submissions.load(ROOT / "demo" / f"{name}.py")
+            answers = submissions.load(course.DEMO_STUDENTS / f"{name}.py")
             bundle.writestr(f"{student}_{filename}",
                             nbformat.writes(submissions.fill(release, answers)))
         bundle.writestr("README.txt", "not a submission")

@@ -24,7 +24,7 @@ from conftest import ROOT
 from gccourse import catalogue, course
 
 HOSTILE = ROOT / "tests" / "hostile"
-BASELINE = ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 FAST = ("--Execute.timeout=5", "--GuardedExecute.notebook_timeout=150", "--TrustedRegrade.timeout=3")
 LISTENER_PORT = 47963  # the port hostile_phones_home.py tries to reach
 

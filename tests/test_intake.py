@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, copy_course
+from conftest import copy_course
 from gccourse import catalogue, course, submissions
 
 FOLDER = ("submitted", "{student}", course.ASSIGNMENT)
@@ -16,7 +16,7 @@ FOLDER = ("submitted", "{student}", course.ASSIGNMENT)
 def build_class(root):
     """Five students: one as it should be, four as downloads go wrong."""
     course.nbgrader(root, "generate_assignment", course.ASSIGNMENT, "--force")
-    complete = submissions.load(ROOT / "demo" / "complete.py")
+    complete = submissions.load(course.DEMO_STUDENTS / "complete.py")
     for student in ("as_it_should_be", "misnamed", "damaged", "extra_file", "no_notebook"):
         submissions.write_submitted(root, course.ASSIGNMENT, course.NOTEBOOK, complete, student)
     folder = lambda student: root.joinpath(*FOLDER).as_posix().format(student=student)  # noqa: E731
@@ -92,3 +92,46 @@ def test_every_submitted_folder_has_exactly_one_row_with_a_status(ours):
     root, rows = ours
     folders = sorted(p.name for p in (root / "submitted").iterdir())
     assert sorted(rows) == folders and all(row["status"] for row in rows.values())
+
+
+def test_intake_compares_with_the_release_where_the_course_directory_puts_it(tmp_path):
+    """A course root whose release/ lies outside it (the demo root uses the
+    top level's, ../release): intake still finds the expected notebook and
+    the released files there, through nbgrader's CourseDirectory."""
+    import nbformat
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    from gradekit import status
+    release = tmp_path / "release" / course.ASSIGNMENT
+    release.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), release / f"{course.NOTEBOOK}.ipynb")
+    (release / "gc_utils.py").write_text("")
+    root = tmp_path / "demo"
+    folder = root / "submitted" / "sam" / course.ASSIGNMENT
+    folder.mkdir(parents=True)
+    misnamed = folder / f"{course.NOTEBOOK} (1).ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), misnamed)
+    (folder / "gc_utils.py").write_text("")
+    (folder / "notes.txt").write_text("")
+    config = Config()
+    config.CourseDirectory.release_directory = "../release"
+
+    class Converter:
+        """What intake looks for in nbgrader's converter: the list of
+        notebooks it was given, and the converter's CourseDirectory."""
+        def __init__(self):
+            self.notebooks = [str(misnamed)]
+            self.coursedir = CourseDirectory(config=config, root=str(root))
+
+        def convert(self):
+            status.intake(assignment=course.ASSIGNMENT, student="sam", notebooks=self.notebooks)
+
+    converter = Converter()
+    converter.convert()
+    record = status.load(root, course.ASSIGNMENT, "sam")
+    assert record["problems"] == []
+    assert record["warnings"] == [
+        f"the notebook was named '{course.NOTEBOOK} (1).ipynb'; it was graded as "
+        f"'{course.NOTEBOOK}.ipynb'", "ignored the extra file 'notes.txt'"]
+    assert converter.notebooks == [str(folder / f"{course.NOTEBOOK}.ipynb")]

@@ -23,7 +23,7 @@ from gradekit import limits
 
 HOSTILE = ROOT / "tests" / "hostile"
 ATTACKS = HOSTILE / "limits"
-BASELINE = ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 MiB = 1024 ** 2
 MEMORY = 768 * MiB
 PROCESSES = 64

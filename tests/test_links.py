@@ -31,7 +31,7 @@ from gradekit import grading, safefiles, status
 from gradekit.exchange import SafeExchangeCollect
 
 HOSTILE = ROOT / "tests" / "hostile"
-BASELINE = ROOT / "demo" / "complete.py"
+BASELINE = course.DEMO_STUDENTS / "complete.py"
 FAST = ("--Execute.timeout=5", "--GuardedExecute.notebook_timeout=150", "--TrustedRegrade.timeout=3")
 
 #: Each fixture, and the entry its refusal must name.

@@ -55,7 +55,7 @@ ATTACKS = {path.stem: load_builder(path) for path in sorted(INTAKE.glob("*.py"))
 def notebook():
     """The bytes of a complete submission (20/20)."""
     release = nbformat.read(ROOT / "release" / course.ASSIGNMENT / NOTEBOOK, 4)
-    answers = submissions.load(ROOT / "demo" / "complete.py")
+    answers = submissions.load(course.DEMO_STUDENTS / "complete.py")
     return nbformat.writes(submissions.fill(release, answers)).encode()
 
 
@@ -566,3 +566,16 @@ def test_end_to_end_grades_csv_has_even_rows_no_formula_and_a_status_per_file(gr
     for builder in ATTACKS.values():
         for other in getattr(builder, "NOT_FILED", []):
             assert other not in status or status[other].startswith("failed: LMS intake")
+
+
+def test_the_demo_root_files_uploads_by_the_release_it_shares(notebook, tmp_path):
+    """The demo's course root has no release/ of its own: its
+    nbgrader_config.py points at the top level's. An upload under another
+    name is still filed under the released notebook's name."""
+    folder = tmp_path / "download"
+    folder.mkdir()
+    (folder / "sam_my homework.ipynb").write_bytes(notebook)
+    root = copy_course(tmp_path / "course") / course.DEMO
+    report = collect(root, course.ASSIGNMENT, folder)
+    assert set(report.filed) == {"sam"} and not report.problems
+    assert (root / "submitted" / "sam" / course.ASSIGNMENT / NOTEBOOK).read_bytes() == notebook

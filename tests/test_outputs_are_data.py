@@ -486,7 +486,7 @@ def grade(tmp_path_factory, stock):
         shutil.copy(HOSTILE / f"{name}.py", folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(gccourse.demo, "new_course", course_builder(stock))
-        outcomes = catalogue.run(folder, ROOT / "demo" / "complete.py", workdir=workdir,
+        outcomes = catalogue.run(folder, course.DEMO_STUDENTS / "complete.py", workdir=workdir,
                                  echo=lambda *a: None, nbgrader_args=FAST, stock=stock)
     root = workdir / "course"
     return {"root": root, "outcomes": {o.name: o for o in outcomes},

@@ -3,14 +3,15 @@ notebook with the hidden tests and prints a per-exercise table."""
 
 import nbformat
 
-from conftest import RELEASE_NOTEBOOK, ROOT, gradekit_command
-from gccourse import selfcheck, submissions
+from conftest import RELEASE_NOTEBOOK, gradekit_command
+from gccourse import course, selfcheck, submissions
 
 
 def filled(tmp_path, name):
     release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
     path = tmp_path / f"{name}.ipynb"
-    nbformat.write(submissions.fill(release, submissions.load(ROOT / "demo" / f"{name}.py")), path)
+    answers = submissions.load(course.DEMO_STUDENTS / f"{name}.py")
+    nbformat.write(submissions.fill(release, answers), path)
     return path
 
 

@@ -42,11 +42,20 @@ _CONFIGS = {}
 
 
 def course_config(root, db_url):
-    """The course's nbgrader configuration, loaded once per process."""
+    """The course's nbgrader configuration, loaded once per process, the way
+    nbgrader loads it: every ``nbgrader_config.py`` on Jupyter's config path
+    (the machine's, the environment's, the user's: where a hub administrator
+    sets the exchange or an instructor's delegated control group), then the
+    course's own, which wins."""
     key = (str(root), db_url)
     if key not in _CONFIGS:
+        from jupyter_core.paths import jupyter_config_path
+        from traitlets.config import Config
         from traitlets.config.loader import PyFileConfigLoader
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        config = Config()
+        for folder in [*reversed(jupyter_config_path()), str(root)]:
+            if os.path.isfile(os.path.join(folder, "nbgrader_config.py")):
+                config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = db_url
         _CONFIGS[key] = config
@@ -387,7 +396,7 @@ def _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url
         if security is None and not scheduler.startswith("tls://"):
             echo(f"Warning: the scheduler at {for_terminal(scheduler)} is not using TLS: anyone "
                  "who can reach it can run code on the grading machines. See the cluster "
-                 "guide (README, 'On a Dask cluster') for --tls-ca-file, --tls-cert and --tls-key.")
+                 "guide (docs/grading-day.md) for --tls-ca-file, --tls-cert and --tls-key.")
         try:
             client = Client(scheduler, timeout=30, security=security)
         except (OSError, TypeError, ValueError) as error:

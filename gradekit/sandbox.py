@@ -209,7 +209,7 @@ def check_available():
         raise SandboxUnavailable(
             "bubblewrap is installed but could not start a sandbox here "
             f"(exit {result.returncode}): {result.stderr.strip()[:500]}. Grading stops "
-            "rather than run student code unsandboxed; see README, 'Sandbox'.")
+            "rather than run student code unsandboxed; see docs/threat-model.md.")
 
 
 _AVAILABLE = False

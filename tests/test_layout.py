@@ -1,4 +1,4 @@
-"""The code is split along the trust boundary (see README, "Threat model"):
+"""The code is split along the trust boundary (see docs/threat-model.md):
 
 * studentside: the only code of ours mounted into the sandbox; it imports
   nothing of the engine or the course, and knows no exercise's answer;

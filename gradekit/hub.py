@@ -27,6 +27,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -144,8 +145,10 @@ class Hub:
             try:
                 existing = pwd.getpwnam(user)
             except KeyError:
-                _run(["useradd", "--create-home", "--shell", "/bin/bash",
-                      "--comment", self.comment, user])
+                # a home only its owner can enter: no student reads another's
+                # work, or the instructor's course (solutions, gradebook)
+                _run(["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell",
+                      "/bin/bash", "--comment", self.comment, user])
             else:
                 if existing.pw_gecos.split(",")[0] != self.comment:
                     raise HubError(f"the account {user} exists and is not one this hub made")
@@ -178,6 +181,18 @@ class Hub:
         student's server without the instructor's tools."""
         self.exchange.mkdir(parents=True, exist_ok=True)
         os.chmod(self.exchange, 0o1777)  # anyone may add, no one may remove another's
+        # the course's folder in the exchange exists before any student can
+        # make it: whoever made it would own what every student fetches
+        course_exchange = self.exchange / self.course_id
+        owner = pwd.getpwnam(self.instructors[0])
+        try:
+            course_exchange.mkdir()
+        except FileExistsError:
+            made = course_exchange.lstat()
+            if not stat.S_ISDIR(made.st_mode) or made.st_uid not in (0, owner.pw_uid):
+                raise HubError(f"{course_exchange} was made by someone else: remove it") from None
+        os.chown(course_exchange, owner.pw_uid, owner.pw_gid, follow_symlinks=False)
+        os.chmod(course_exchange, 0o755)
         self.etc.mkdir(parents=True, exist_ok=True)
         (self.etc / "nbgrader_config.py").write_text(
             "# Read by every server on the hub (JUPYTER_CONFIG_PATH); written by gradekit.hub.\n"
@@ -188,8 +203,11 @@ class Hub:
         for user in self.instructors:
             home = Path(pwd.getpwnam(user).pw_dir)
             root = home / course_folder
-            if not root.exists():
-                root.mkdir()
+            os.chmod(home, 0o700)
+            if not os.path.lexists(root):
+                # made and filled by root, then given to the instructor;
+                # a course folder that exists already is theirs, untouched
+                root.mkdir(mode=0o700)
                 for item in course_files:
                     item = Path(item)
                     if item.is_dir():
@@ -197,6 +215,7 @@ class Hub:
                                         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
                     else:
                         shutil.copy(item, root / item.name)
+                _run(["chown", "-R", "--no-dereference", f"{user}:{user}", str(root)])
             self.course_roots[user] = root
             parent = self.delegate_cgroup(user)
             self._user_file(user, ".jupyter/nbgrader_config.py",
@@ -204,7 +223,6 @@ class Hub:
                             "c = get_config()  # noqa: F821\n"
                             f"c.CourseDirectory.root = {str(root)!r}\n"
                             + (f"c.SubmissionLimits.cgroup_parent = {parent!r}\n" if parent else ""))
-            _run(["chown", "-R", f"{user}:{user}", str(root)])
         for user in self.students:
             # the students' servers have no formgrader, course list or
             # assignment-creation tools (nbgrader's documented way)

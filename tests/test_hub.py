@@ -108,6 +108,8 @@ def semester():
     before = _host_state()
     try:
         passwords = course_hub.set_up(hub, log=lambda *a: None)
+        delegated = Path("/sys/fs/cgroup/memory") / f"gradekit-{instructor}"
+        assert int((delegated / "memory.max_usage_in_bytes").read_text()) == 0
         hub.start(free_port())
         from playwright.sync_api import sync_playwright
         with sync_playwright() as playwright:
@@ -278,23 +280,26 @@ def test_a_semester_on_the_hub(semester):
         s.formgrader_scores[student] = earned
         assert (earned, total) == (_points(fixture), _total()), (student, fixture, score)
 
-    # graded in the instructor's own server, as the instructor, sandboxed,
-    # with a group per submission under the delegated one
-    status_dir = s.course_root() / "grading_status" / course.ASSIGNMENT
-    for student in s.students:
-        record = json.loads((status_dir / f"{student}.json").read_text())
-        assert record.get("state", "graded") != "failed", record
-        assert record["peak_memory_bytes"] > 0 if "peak_memory_bytes" in record else True
+    # graded in the instructor's own server, as the instructor: the gradebook
+    # is theirs, and the submissions' processes ran in groups below the one
+    # delegated to them (its memory high-water mark counts its children's)
     assert pwd.getpwuid(os.stat(s.course_root() / "gradebook.db").st_uid).pw_name == s.instructor
+    servers = subprocess.run(["pgrep", "-u", s.instructor, "-f", "jupyterhub-singleuser"],
+                             capture_output=True, text=True).stdout.split()
+    assert servers, "the instructor's server is not running as the instructor"
+    delegated = Path("/sys/fs/cgroup/memory") / f"gradekit-{s.instructor}"
+    assert int((delegated / "memory.max_usage_in_bytes").read_text()) > 10 * 2 ** 20
+    assert not [p for p in delegated.iterdir() if p.is_dir()], "a submission's group was left"
 
     # ./course grade on a copy of the collected class: the same scores
     copy = Path(pwd.getpwnam(s.instructor).pw_dir) / "regrade"
-    subprocess.run(["runuser", "-u", s.instructor, "--", "mkdir", str(copy)], check=True)
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    subprocess.run([runuser, "-u", s.instructor, "--", "mkdir", str(copy)], check=True)
     for item in ("source", "nbgrader_config.py", "submitted"):
-        subprocess.run(["runuser", "-u", s.instructor, "--", "cp", "-r",
+        subprocess.run([runuser, "-u", s.instructor, "--", "cp", "-r",
                         str(s.course_root() / item), str(copy / item)], check=True)
     done = subprocess.run(
-        ["runuser", "-u", s.instructor, "--", str(s.hub.venv / "bin" / "python"), "-m",
+        [runuser, "-u", s.instructor, "--", str(s.hub.venv / "bin" / "python"), "-m",
          "gccourse", "grade", "--course", str(copy), "--workers", "2", "--no-feedback"],
         capture_output=True, text=True, timeout=600, cwd="/",
         env={"PATH": f"{s.hub.venv / 'bin'}:/usr/bin:/bin", "HOME": str(copy.parent),
@@ -316,6 +321,7 @@ def test_a_semester_on_the_hub(semester):
     teacher.locator("a", has_text=course.NOTEBOOK).first.click()
     teacher.wait_for_load_state("networkidle")
     teacher.wait_for_timeout(2000)
+    teacher.get_by_text('_attack("definition")').first.scroll_into_view_if_needed()
     s.shot(teacher, "instructor-opens-hostile")
     ran = teacher.evaluate(f"""() => Object.keys(window).filter(k => k.startsWith("{MARK}"))""")
     html = teacher.content()
@@ -342,15 +348,17 @@ def test_a_semester_on_the_hub(semester):
         pages = list((home / course.ASSIGNMENT / "feedback").rglob(f"{course.NOTEBOOK}.html"))
         assert len(pages) == 1, pages
         text = pages[0].read_text()
-        assert f"Score: {_points(fixture):g}" in text or f"{_points(fixture):g} / {_total()}" in text, \
-            fixture
-        assert "check_" not in text and "gccourse" not in text and "### BEGIN HIDDEN" not in text
-        if fixture == "partly_wrong":
-            assert "one-sided" in text.lower() or "one sided" in text.lower()
+        assert f"Score: {_points(fixture):.1f} / {_total():.1f}" in text, fixture
+        assert "hidden_checks" not in text and "gccourse" not in text and "BEGIN HIDDEN" not in text
+        if fixture == "partly_wrong":  # the diagnosis of its gradient_check_n
+            assert "this looks like a one-sided difference" in text
         relative = pages[0].relative_to(home)
         page.goto(s.user_url(student, f"files/{relative}"))
         page.wait_for_load_state()
         s.shot(page, f"{fixture}-reads-feedback")
+        if fixture == "partly_wrong":
+            page.get_by_text("this looks like a one-sided difference").first.scroll_into_view_if_needed()
+            s.shot(page, f"{fixture}-reads-a-diagnosis")
         page.context.close()
 
 
@@ -362,3 +370,103 @@ def _open_notebook(page, fetched):
     link.click()
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=SLOW)
     page.wait_for_timeout(1000)
+
+
+HOSTILE_SCRIPT = ROOT / "tests" / "hostile" / "hub" / "refused_reaching_past_the_own_account.sh"
+
+
+def _digest(folder):
+    import hashlib
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        digest.update(str(path).encode())
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_a_student_reaches_nothing_past_their_own_account(semester):
+    """Run after the semester: every line of the attack fails, as the
+    hostile student, and the instructor's course, the neighbour's work, the
+    exchange and the delegated group are as they were."""
+    s = semester
+    hostile = next(st for st, f in s.students.items() if f == "hostile")
+    neighbour = next(st for st, f in s.students.items() if f == "correct")
+    instructor_home = Path(pwd.getpwnam(s.instructor).pw_dir)
+    values = {
+        "instructor_home": instructor_home,
+        "neighbour_home": pwd.getpwnam(neighbour).pw_dir,
+        "exchange": s.hub.exchange, "course_id": course_hub.COURSE_ID,
+        "cgroup": Path("/sys/fs/cgroup/memory") / f"gradekit-{s.instructor}",
+    }
+    watched = [s.course_root(), Path(values["neighbour_home"]) / course.ASSIGNMENT, s.hub.exchange]
+    before = [_digest(folder) for folder in watched]
+    limit = (values["cgroup"] / "memory.limit_in_bytes").read_text()
+    assert (s.hub.exchange / course_hub.COURSE_ID / "outbound").is_dir()
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    attempts = [line for line in HOSTILE_SCRIPT.read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert len(attempts) >= 10
+    for line in attempts:
+        command = line.format(**values)
+        done = subprocess.run([runuser, "-u", hostile, "--", "sh", "-c", command],
+                              capture_output=True, text=True, timeout=30, cwd="/")
+        assert done.returncode != 0, f"as a student, this worked: {command}"
+    assert [_digest(folder) for folder in watched] == before
+    assert (values["cgroup"] / "memory.limit_in_bytes").read_text() == limit
+    assert not Path("/tmp/stolen.db").exists()
+    assert s.formgrader_scores, "the semester test did not run first"
+
+
+def test_course_hub_starts_with_printed_passwords_and_stops_cleanly():
+    """`./course hub`: the demo accounts' printed passwords log in (PAM, as
+    the hub checks them), the hub answers, and Ctrl-C stops it, removing the
+    accounts, their processes and their control groups."""
+    import signal
+    import sys
+    import time
+    import urllib.request
+    prefix = Path(tempfile.mkdtemp(prefix="gradekit-course-hub-"))
+    os.chmod(prefix, 0o755)
+    port = free_port()
+    before = _host_state()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gccourse", "hub", "--prefix", str(prefix), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        cwd=ROOT)
+    try:
+        lines, deadline = [], time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("Press Ctrl-C"):
+                break
+        output = "".join(lines)
+        assert "Press Ctrl-C" in output, output
+        passwords = dict(re.findall(r"^\s+(gk-\S+)\s+(\S+)\s", output, re.MULTILINE))
+        assert sorted(passwords) == sorted([course_hub.INSTRUCTOR, *course_hub.STUDENTS])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/health", timeout=10) as answer:
+            assert answer.status == 200
+        for user, password in passwords.items():
+            checked = subprocess.run(
+                [str(prefix / "venv" / "bin" / "python"), "-c",
+                 "import pamela, sys; pamela.authenticate(sys.argv[1], sys.argv[2])",
+                 user, password], capture_output=True, text=True)
+            assert checked.returncode == 0, checked.stderr
+        uids = [pwd.getpwnam(user).pw_uid for user in passwords]
+        os.killpg(process.pid, signal.SIGINT)
+        rest, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output + rest
+        assert "stopping" in rest
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        shutil.rmtree(prefix, ignore_errors=True)
+    assert _host_state() == before
+    for uid in uids:  # the accounts are gone: look their processes up by number
+        assert subprocess.run(["pgrep", "-U", str(uid)], capture_output=True).returncode == 1
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/health", timeout=5)

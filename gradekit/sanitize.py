@@ -234,9 +234,8 @@ class SanitizeOutputs(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
-            cell.outputs = _join_streams(
-                clean for clean in map(self.clean_output, cell.get("outputs", []))
-                if clean is not None)
+            cell.outputs = [clean for clean in map(self.clean_output, cell.get("outputs", []))
+                            if clean is not None]
             count = cell.get("execution_count")
             cell.execution_count = count if _is_int(count) else None
             cell.pop("attachments", None)
@@ -308,20 +307,6 @@ class SanitizeOutputs(NbGraderPreprocessor):
                 clean.execution_count = count if _is_int(count) else None
             return clean
         return None
-
-
-def _join_streams(outputs):
-    """Consecutive outputs of one stream as one output: how a print reaches
-    the grader in pieces depends on timing, and the graded notebook must
-    not (the demo's committed copies are compared byte for byte)."""
-    joined = []
-    for output in outputs:
-        if (output.output_type == "stream" and joined and joined[-1].output_type == "stream"
-                and joined[-1].name == output.name):
-            joined[-1].text += output.text
-        else:
-            joined.append(output)
-    return joined
 
 
 def _is_int(value):

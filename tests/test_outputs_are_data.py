@@ -393,9 +393,7 @@ def test_outputs_are_rebuilt_as_plain_data():
             assert all(isinstance(line, str) for line in output.traceback)
             assert isinstance(output.ename, str) and isinstance(output.evalue, str)
     kinds = [o.output_type for o in code.outputs]
-    # the unknown kind is dropped; the stream with a forged name becomes
-    # stdout and joins the stdout output right after it
-    assert "evil" not in kinds and len(kinds) == len(hostile_outputs()) - 2
+    assert "evil" not in kinds and len(kinds) == len(hostile_outputs()) - 1
     assert code.execution_count is None
     assert all(o.get("execution_count") is None for o in code.outputs
                if o.output_type == "execute_result")
@@ -567,22 +565,3 @@ def test_stock_nbgrader_runs_the_attackers_scripts(stock):
     kinds = {k for c in stock["autograded"].cells for o in c.get("outputs", [])
              for k in o.get("data", {})}
     assert {"text/html", "application/javascript", "image/svg+xml"} <= kinds
-
-
-def test_a_print_that_arrives_in_pieces_is_one_output():
-    """How a print reaches the grader in pieces depends on timing; the graded
-    notebook must not (the demo's committed results are compared byte for
-    byte). Other streams and other outputs stay where they were."""
-    pieces = [new_output("stream", name="stdout", text="theta has shape"),
-              new_output("stream", name="stdout", text=" (47, 1)\n"),
-              new_output("stream", name="stderr", text="warning\n"),
-              new_output("stream", name="stdout", text="done\n"),
-              new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
-              new_output("stream", name="stdout", text="after\n")]
-    notebook = sanitized(new_notebook(cells=[new_code_cell("print(theta.shape)", outputs=pieces)]))
-    assert [(o.output_type, o.get("name"), o.get("text")) for o in notebook.cells[0].outputs] == [
-        ("stream", "stdout", "theta has shape (47, 1)\n"),
-        ("stream", "stderr", "warning\n"),
-        ("stream", "stdout", "done\n"),
-        ("execute_result", None, None),
-        ("stream", "stdout", "after\n")]

@@ -554,8 +554,9 @@ def render(data, files):
             parts.append(_image(png, alt, (
                 f"The {len(shown)} most common of the {len(here)} mistakes found in {exercise}"
                 if len(here) > len(shown) else f"The mistakes found in {exercise}")
-                + "; purple: not a diagnosis (no known mistake matched, or none was "
-                  "recorded)."))
+                + ("; purple: not a diagnosis (no known mistake matched, or none was "
+                   "recorded)." if any(m.split(".", 1)[-1] in NOT_A_DIAGNOSIS for m, _ in shown)
+                   else ".")))
         rows = [[mistake.split(".", 1)[-1], _description(data.registry, mistake), n,
                  _percent(n, students), _message(data.registry, mistake)]
                 for mistake, n in here]

@@ -6,7 +6,9 @@ or more answer cells of a correct baseline submission; cells it leaves out
 keep the baseline's answer. Besides ``EXPECTED`` (points that each named
 test cell must earn; all other cells must earn full marks) a file may give
 ``MESSAGE`` (read by gccourse.submissions): for a test cell, a regular expression that its failure message
-must match, in the autograded notebook and in the student's feedback.
+must match, in the autograded notebook and in the student's feedback; and
+``MISTAKE``: the id of the mistake its check must diagnose, as recorded in
+the submission's status (gradekit.status, gccourse.mistakes).
 """
 
 import dataclasses
@@ -34,6 +36,9 @@ class Outcome:
     messages -- dict test cell -> failure message shown for it ("" if none)
     wanted_messages -- dict test cell -> regex the message must match
     feedback -- str, the text of the student's feedback page
+    mistakes -- dict test cell -> id of the mistake diagnosed (as recorded
+                in the status; only cells that failed)
+    wanted_mistakes -- dict test cell -> the id it must be
     """
 
     name: str
@@ -49,6 +54,8 @@ class Outcome:
         return "correct" if all(self.expected[c] == self.full[c] for c in self.expected) else "mistake"
 
     full: dict = dataclasses.field(default_factory=dict)
+    mistakes: dict = dataclasses.field(default_factory=dict)
+    wanted_mistakes: dict = dataclasses.field(default_factory=dict)
 
     def problems(self):
         """Why this outcome is not what its file says, as a list of str."""
@@ -62,6 +69,9 @@ class Outcome:
                 found.append(f"{cell}: message {message!r} does not match {pattern!r}")
             elif not re.search(pattern, self.feedback):
                 found.append(f"{cell}: the feedback does not show a message matching {pattern!r}")
+        for cell, mistake in self.wanted_mistakes.items():
+            if self.mistakes.get(cell) != mistake:
+                found.append(f"{cell}: diagnosed as {self.mistakes.get(cell)!r}, expected {mistake!r}")
         return found
 
 
@@ -154,7 +164,9 @@ def run(folder, baseline, workdir=None, echo=print, nbgrader_args=(), stock=Fals
                 expected={c: entry.expected.get(c, full[c]) for c in columns},
                 earned=earned.get(entry.name, {}), messages=messages,
                 wanted_messages=entry.messages,
-                feedback=_text_of_html(page), full=full))
+                feedback=_text_of_html(page), full=full,
+                mistakes=status.load(root, course.ASSIGNMENT, entry.name).get("diagnoses", {}),
+                wanted_mistakes=entry.mistakes))
     return outcomes
 
 

@@ -1,8 +1,10 @@
 """Hidden tests for Gradient_Checking.ipynb.
 
 Every check takes the student's function and raises AssertionError with a
-plain-language message when it misbehaves; each is registered under the
-grade_id of the test cell it grades (gradekit.harness). The names the student's function
+plain-language message when it misbehaves, a CheckFailed naming the
+mistake it recognised (its id is in gccourse.mistakes, the course's one
+registry of them); each is registered under the grade_id of the test cell
+it grades (gradekit.harness). The names the student's function
 looks up while it runs (``forward_propagation``, ``dictionary_to_vector``,
 ...) are bound to stand-ins (studentside.standins.gradient_checking) for the duration of the
 call, so a mistake in one exercise costs points in that exercise only.
@@ -12,10 +14,15 @@ import copy
 
 import numpy as np
 
-from gradekit.harness import call as _call, real as _real, register
+from gradekit.harness import CheckFailed, call as _call, real as _real, register as _register
 from studentside.standins import spec
 
 from . import reference as ref
+from .mistakes import REGISTRY, words
+
+
+def register(grade_id, function):
+    return _register(grade_id, function, mistakes=REGISTRY)
 
 THRESHOLD = ref.THRESHOLD
 RECOMMENDED_EPSILON = ref.RECOMMENDED_EPSILON
@@ -38,65 +45,26 @@ ND_HELPERS = {
 def _number(value, call):
     """The student's result as a float, or a failure saying why not."""
     if value is None:
-        raise AssertionError(f"{call} returned None: did you forget to return "
-                             "the difference, or leave a placeholder?")
+        raise CheckFailed(f"{call} returned None: did you forget to return "
+                          "the difference, or leave a placeholder?", "returned_none")
     number = _real(value)
     if number is None:
         if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)):
-            raise AssertionError(
+            raise CheckFailed(
                 f"{call} should return one number, the relative difference, but it "
                 f"returned {type(value).__name__} with shape {np.shape(value)}: take "
-                "the norm of the whole difference vector, not of each entry")
+                "the norm of the whole difference vector, not of each entry", "returned_an_array")
         kind = getattr(value, "type_name", type(value).__name__)  # wire.Opaque
-        raise AssertionError(f"{call} returned a {kind}, which is not a number")
+        raise CheckFailed(f"{call} returned a {kind}, which is not a number",
+                          "returned_a_non_number")
     if not np.isfinite(number):
-        raise AssertionError(f"{call} returned {number}: check the denominator")
+        raise CheckFailed(f"{call} returned {number}: check the denominator",
+                          "returned_nan_or_infinity")
     return number
 
 
 def _close(actual, expected, rtol):
     return abs(actual - expected) <= rtol * abs(expected)
-
-
-#: What each recognisable mistake looks like, in a student's words.
-MISTAKES = {
-    "one-sided": "your difference shrinks like epsilon, not epsilon squared: this looks "
-                 "like a one-sided difference; use (J(theta + eps) - J(theta - eps)) / (2 eps)",
-    "over epsilon": "gradapprox comes out twice the derivative: divide J_plus - J_minus by "
-                    "2 * epsilon, not by epsilon",
-    "precedence": "gradapprox comes out far too small: (J_plus - J_minus) / 2 * epsilon "
-                  "multiplies by epsilon; write (J_plus - J_minus) / (2 * epsilon)",
-    "no change": "J_plus and J_minus came out equal, so gradapprox is 0: evaluate the cost "
-                 "at theta + epsilon and at theta - epsilon, using the perturbed values",
-    "grad is gradapprox": "the difference is exactly 0 where the centred difference is not "
-                          "exact: grad must come from the backward pass, not be gradapprox",
-    "no denominator": "your result is ||grad - gradapprox|| alone: divide it by "
-                      "||grad|| + ||gradapprox||",
-    "norm of sum": "your denominator looks like ||grad + gradapprox||; formula (2) uses "
-                   "||grad|| + ||gradapprox||",
-    "squared": "your result looks like it uses squared norms; formula (2) uses the norms "
-               "themselves",
-    "returns gradapprox": "the function returned gradapprox, not the relative difference",
-    "shifted backward": "grad must be the backward pass at theta itself, not at theta + epsilon",
-    "relative step": "you nudge theta by theta * epsilon, not by epsilon: use theta + epsilon "
-                     "and theta - epsilon",
-    "ignores epsilon": "the result does not change with epsilon: the function ignores its "
-                       "epsilon argument (use the epsilon it is given)",
-    "minus at theta": "J_minus was evaluated at theta itself: thetaminus must be a fresh copy "
-                      "of parameters_values (np.copy), not thetaplus or the original vector",
-    "all at once": "gradapprox is the same for every entry: perturb one entry at a time, "
-                   "not the whole vector",
-    "missed entries": "some entries of gradapprox were never computed: loop over all "
-                      "num_parameters entries (check the loop's range)",
-    "weights only": "the biases' entries of gradapprox were never computed: every "
-                    "parameter, W and b, has to be checked",
-    "single precision": "your numbers look rounded to single precision (float32): keep "
-                        "the copies in float64, np.copy does",
-    "whole vector": "each value should be the relative difference of that array's "
-                    "entries only (grad[rows] and gradapprox[rows]), not of the whole vector",
-    "hard-coded": "the function returns the same number whatever it is given: compute the "
-                  "difference, don't copy a published value",
-}
 
 
 def _relative(grad, approx):
@@ -105,22 +73,29 @@ def _relative(grad, approx):
 
 
 def _difference_variants(grad, approx):
-    """What the usual ways of getting formula (2) wrong return."""
+    """What the usual ways of getting formula (2) wrong return: a list of
+    (mistake, result)."""
     grad, approx = np.asarray(grad, float), np.asarray(approx, float)
     numerator = np.linalg.norm(grad - approx)
-    return {
-        "no denominator": float(numerator),
-        "norm of sum": float(numerator / np.linalg.norm(grad + approx)),
-        "squared": float(numerator ** 2 / (np.linalg.norm(grad) ** 2 + np.linalg.norm(approx) ** 2)),
-        "returns gradapprox": float(np.linalg.norm(approx)),
-    }
+    return [
+        ("no_denominator", float(numerator)),
+        ("norm_of_the_sum", float(numerator / np.linalg.norm(grad + approx))),
+        ("squared_norms", float(numerator ** 2 / (np.linalg.norm(grad) ** 2
+                                                  + np.linalg.norm(approx) ** 2))),
+        ("returns_gradapprox", float(np.linalg.norm(approx))),
+    ]
+
+
+def _mistake(function, name):
+    """The failure for the diagnosed mistake ``name`` (gccourse.mistakes)."""
+    return CheckFailed(f"{function}: {words(name)}", name)
 
 
 def _no_constant_answer(function, results):
     """Fail when different inputs all gave one and the same result (other
     than 0 or 1, which mistakes in the computation itself produce)."""
     if len(results) > 1 and len(set(results)) == 1 and results[0] not in (0, 1):
-        raise AssertionError(f"{function}: {MISTAKES['hard-coded']}")
+        raise _mistake(function, "hard_coded")
 
 
 def _diagnose(function, actual, models, situation, expected, advice):
@@ -129,21 +104,22 @@ def _diagnose(function, actual, models, situation, expected, advice):
     Arguments:
     function -- str, the student's function's name
     actual -- float, what it returned
-    models -- dict mistake -> what that mistake would have returned
+    models -- list of (mistake, what that mistake would have returned); a
+              mistake may come more than once (two ways of making it)
     situation -- str, the case that was run, for the fallback message
     expected -- float, the right answer there
     advice -- str, what to check when no mistake matches
     """
     if actual == 0:
-        raise AssertionError(f"{function}: {MISTAKES['grad is gradapprox']}")
-    matches = {mistake: abs(actual - predicted) / abs(predicted)
-               for mistake, predicted in models.items()
-               if predicted and np.isfinite(predicted) and _close(actual, predicted, 2e-3)}
+        raise _mistake(function, "grad_is_gradapprox")
+    matches = [(abs(actual - predicted) / abs(predicted), mistake)
+               for mistake, predicted in models
+               if predicted and np.isfinite(predicted) and _close(actual, predicted, 2e-3)]
     if matches:
-        raise AssertionError(f"{function}: {MISTAKES[min(matches, key=matches.get)]}")
-    raise AssertionError(
+        raise _mistake(function, min(matches, key=lambda match: match[0])[1])
+    raise CheckFailed(
         f"{situation} the relative difference should be {expected:.6g}, but {function} "
-        f"gave {actual:.6g}: {advice}")
+        f"gave {actual:.6g}: {advice}", "unrecognised")
 
 
 # ---------------------------------------------------------------- 1-D part
@@ -157,9 +133,9 @@ def check_forward_propagation(forward_propagation):
     for x, theta in cases:
         J = _number(_call(forward_propagation, (x, theta)),
                     f"forward_propagation({x:.4g}, {theta:.4g})")
-        assert _close(J, theta * x, 1e-12) or J == theta * x, (
-            f"forward_propagation({x:.4g}, {theta:.4g}) returned {J:.6g}; "
-            f"J = theta * x is {theta * x:.6g}")
+        if not (_close(J, theta * x, 1e-12) or J == theta * x):
+            raise CheckFailed(f"forward_propagation({x:.4g}, {theta:.4g}) returned {J:.6g}; "
+                              f"J = theta * x is {theta * x:.6g}", "unrecognised")
 
 
 @register("test_backward_propagation", function="backward_propagation")
@@ -170,9 +146,11 @@ def check_backward_propagation(backward_propagation):
             tuple(rng.normal(scale=5, size=2)) for _ in range(5)]:
         dtheta = _number(_call(backward_propagation, (x, theta)),
                          f"backward_propagation({x:.4g}, {theta:.4g})")
-        assert _close(dtheta, x, 1e-12), (
-            f"backward_propagation({x:.4g}, {theta:.4g}) returned {dtheta:.6g}; "
-            f"the derivative of J = theta * x with respect to theta is x = {x:.6g}")
+        if not _close(dtheta, x, 1e-12):
+            raise CheckFailed(
+                f"backward_propagation({x:.4g}, {theta:.4g}) returned {dtheta:.6g}; "
+                f"the derivative of J = theta * x with respect to theta is x = {x:.6g}",
+                "unrecognised")
 
 
 def _gradient_check_1d(gradient_check, x, theta, epsilon, forward, backward):
@@ -189,18 +167,18 @@ def _one_d_models(x, theta, epsilon):
     up, down, here = f(x, theta + epsilon), f(x, theta - epsilon), f(x, theta)
     centred = (up - down) / (2 * epsilon)
     tiny = 1e-7
-    return {
-        "one-sided": _relative(grad, (up - here) / epsilon),
-        "over epsilon": _relative(grad, (up - down) / epsilon),
-        "precedence": _relative(grad, (up - down) / 2 * epsilon),
-        "no change": 1.0,
-        "shifted backward": _relative(b(x, theta + epsilon), centred),
-        "relative step": _relative(grad, (f(x, theta * (1 + epsilon)) - f(x, theta * (1 - epsilon)))
-                                   / (2 * epsilon)),
-        "ignores epsilon": _relative(grad, (f(x, theta + tiny) - f(x, theta - tiny)) / (2 * tiny)),
-        "minus at theta": _relative(grad, (up - here) / (2 * epsilon)),
-        **_difference_variants(grad, centred),
-    }
+    return [
+        ("one_sided_difference", _relative(grad, (up - here) / epsilon)),
+        ("divides_by_epsilon", _relative(grad, (up - down) / epsilon)),
+        ("operator_precedence", _relative(grad, (up - down) / 2 * epsilon)),
+        ("cost_not_perturbed", 1.0),
+        ("backward_at_shifted_theta", _relative(b(x, theta + epsilon), centred)),
+        ("relative_step", _relative(grad, (f(x, theta * (1 + epsilon)) - f(x, theta * (1 - epsilon)))
+                                    / (2 * epsilon))),
+        ("ignores_epsilon", _relative(grad, (f(x, theta + tiny) - f(x, theta - tiny)) / (2 * tiny))),
+        ("thetaminus_not_a_fresh_copy", _relative(grad, (up - here) / (2 * epsilon))),
+        *_difference_variants(grad, centred),
+    ]
 
 
 @register("test_gradient_check", function="gradient_check")
@@ -245,9 +223,9 @@ def check_gradient_check(gradient_check):
               {"forward_propagation": S("linear_forward"),
                "backward_propagation": S("linear_backward")}),
         "gradient_check(2, 4)")
-    assert with_default < 1e-9, (
-        f"gradient_check(2, 4) with J = theta * x returned {with_default:.3g}; "
-        "a correct check gives about 3e-10 there")
+    if not with_default < 1e-9:
+        raise CheckFailed(f"gradient_check(2, 4) with J = theta * x returned {with_default:.3g}; "
+                          "a correct check gives about 3e-10 there", "wrong_default_step")
 
 
 # ---------------------------------------------------------------- N-D part
@@ -264,9 +242,10 @@ def _gradient_check_n(gradient_check_n, forward, parameters, gradients, epsilon=
 
 def _unchanged(before, after, what, function):
     for key, value in before.items():
-        assert key in after and np.array_equal(np.asarray(after[key]), value), (
-            f"the {what} you were given changed after the call ({key} is "
-            f"different): {function} must work on copies, e.g. np.copy(...)")
+        if not (key in after and np.array_equal(np.asarray(after[key]), value)):
+            raise CheckFailed(f"the {what} you were given changed after the call ({key} is "
+                              f"different): {function} must work on copies, e.g. np.copy(...)",
+                              "changes_its_inputs")
 
 
 def _n_d_models(cost, epsilon):
@@ -299,24 +278,22 @@ def _n_d_models(cost, epsilon):
     tiny = 1e-7
     ignoring = np.array([(J(nudged(i, tiny)) - J(nudged(i, -tiny))) / (2 * tiny)
                          for i in range(n)]).reshape(-1, 1)
-    models = {
-        "one-sided": _relative(grad, (up - here) / epsilon),
-        "over epsilon": _relative(grad, (up - down) / epsilon),
-        "precedence": _relative(grad, (up - down) / 2 * epsilon),
-        "no change": 1.0,
-        "minus at theta": _relative(grad, (up - here) / (2 * epsilon)),
-        "all at once": _relative(grad, whole),
-        "weights only": _relative(grad, weights_only),
-        "single precision": _relative(grad, rounded),
-        "ignores epsilon": _relative(grad, ignoring),
-        **_difference_variants(grad, centred),
-    }
-    for missing in (0, n - 1):
+    models = [
+        ("one_sided_difference", _relative(grad, (up - here) / epsilon)),
+        ("divides_by_epsilon", _relative(grad, (up - down) / epsilon)),
+        ("operator_precedence", _relative(grad, (up - down) / 2 * epsilon)),
+        ("cost_not_perturbed", 1.0),
+        ("thetaminus_not_a_fresh_copy", _relative(grad, (up - here) / (2 * epsilon))),
+        ("every_parameter_at_once", _relative(grad, whole)),
+        ("weights_only", _relative(grad, weights_only)),
+        ("single_precision", _relative(grad, rounded)),
+        ("ignores_epsilon", _relative(grad, ignoring)),
+        *_difference_variants(grad, centred),
+    ]
+    for missing in (0, n - 1):  # the loop starts at 1, or stops one short
         partial = centred.copy()
         partial[missing] = 0
-        models[f"missed entries {missing}"] = _relative(grad, partial)
-    MISTAKES.setdefault("missed entries 0", MISTAKES["missed entries"])
-    MISTAKES.setdefault(f"missed entries {n - 1}", MISTAKES["missed entries"])
+        models.append(("missed_entries", _relative(grad, partial)))
     return models
 
 
@@ -352,9 +329,10 @@ def check_gradient_check_n(gradient_check_n):
     expected = ref.relative_difference(ref.roll(spoiled, "d"), cost.centred(1e-4))
     actual = _gradient_check_n(gradient_check_n, S("cubic_cost", 23), cost.parameters(),
                                spoiled, 1e-4)
-    assert _close(actual, expected, 1e-4), (
-        f"with dW2 doubled and db1 four times too large the relative difference "
-        f"is {expected:.6g}, but gradient_check_n returned {actual:.6g}")
+    if not _close(actual, expected, 1e-4):
+        raise CheckFailed(f"with dW2 doubled and db1 four times too large the relative "
+                          f"difference is {expected:.6g}, but gradient_check_n returned "
+                          f"{actual:.6g}", "misjudges_wrong_gradients")
 
     # The real network: correct gradients pass at the taught step, the
     # planted bugs are far above the threshold at the default one.
@@ -365,17 +343,18 @@ def check_gradient_check_n(gradient_check_n):
         good = _number(_call(gradient_check_n, (parameters, gradients, X, Y),
                              {"epsilon": RECOMMENDED_EPSILON, "print_msg": False}, names),
                        "gradient_check_n(...)")
-        assert good < THRESHOLD, (
-            f"on a fresh network with correct gradients gradient_check_n returned "
-            f"{good:.3g} at epsilon = {RECOMMENDED_EPSILON:g}; it should be below "
-            f"{THRESHOLD:g}")
+        if not good < THRESHOLD:
+            raise CheckFailed(
+                f"on a fresh network with correct gradients gradient_check_n returned "
+                f"{good:.3g} at epsilon = {RECOMMENDED_EPSILON:g}; it should be below "
+                f"{THRESHOLD:g}", "fails_on_a_correct_network")
         bad = _number(_call(gradient_check_n,
                             (parameters, ref.with_planted_bugs(gradients), X, Y),
                             {"print_msg": False}, names),
                       "gradient_check_n(...)")
-        assert bad > 1e-2, (
-            f"with the two planted bugs gradient_check_n returned only {bad:.3g} "
-            "on a fresh network")
+        if not bad > 1e-2:
+            raise CheckFailed(f"with the two planted bugs gradient_check_n returned only "
+                              f"{bad:.3g} on a fresh network", "misses_the_planted_bugs")
 
 
 @register("test_difference_per_parameter", function="difference_per_parameter")
@@ -393,12 +372,17 @@ def check_difference_per_parameter(difference_per_parameter):
                    {"epsilon": epsilon}, names)
     _unchanged(kept_p, parameters, "parameters", "difference_per_parameter")
     _unchanged(kept_g, spoiled, "gradients", "difference_per_parameter")
-    assert isinstance(report, dict), (
-        f"difference_per_parameter should return a dict, not {type(report).__name__}")
+    if not isinstance(report, dict):
+        raise CheckFailed(f"difference_per_parameter should return a dict, not "
+                          f"{type(report).__name__}", "not_a_dict")
     report = {key: dict.__getitem__(report, key) for key in dict.keys(report)}
-    assert list(report) == list(ref.NAMES), (
-        f"the report's keys should be {list(ref.NAMES)} in that order, "
-        f"but they are {list(report)}")
+    keys, names = list(report), list(ref.NAMES)
+    if keys != names:
+        raise CheckFailed(
+            f"the report's keys should be {names} in that order, but they are {keys}",
+            "keys_in_the_wrong_order" if sorted(map(str, keys)) == sorted(names) else
+            "keyed_by_gradient_names" if sorted(map(str, keys)) == sorted("d" + n for n in names)
+            else "wrong_keys")
     grad, approx = ref.roll(spoiled, "d"), cost.centred(epsilon)
     J = cost(None, None, parameters)[0]
     one_sided = np.array([cost(None, None, ref.unroll(cost.theta + epsilon * np.eye(ref.SIZE)[:, [i]]))[0]
@@ -411,8 +395,8 @@ def check_difference_per_parameter(difference_per_parameter):
         tolerance = 1e-6 if expected > 1e-3 else 1e-3
         if not _close(actual, expected, tolerance):
             _diagnose("difference_per_parameter", actual,
-                      {"one-sided": _relative(grad[rows], one_sided[rows]),
-                       "whole vector": _relative(grad, approx)},
+                      [("one_sided_difference", _relative(grad[rows], one_sided[rows])),
+                       ("whole_vector_for_each_array", _relative(grad, approx))],
                       f"report[{name!r}] should be the relative difference of the {name} "
                       "entries only:", expected, "use grad[rows] and gradapprox[rows]")
 
@@ -426,16 +410,38 @@ def check_backward_propagation_n(backward_propagation_n):
         cache = ref.forward(X, Y, parameters)[1]
         expected = ref.backward(X, Y, cache)
         got = _call(backward_propagation_n, (X, Y, cache))
-        assert isinstance(got, dict), "backward_propagation_n should return a dict"
+        if not isinstance(got, dict):
+            raise CheckFailed("backward_propagation_n should return a dict", "not_a_dict")
         got = {key: dict.__getitem__(got, key) for key in dict.keys(got)}
-        wrong = []
+        planted = ref.with_planted_bugs(expected)
+        wrong, left = [], []   # wrong gradients; those of them that are the planted bug
         for key in ("dW1", "db1", "dW2", "db2", "dW3", "db3"):
-            assert key in got, f"backward_propagation_n no longer returns {key!r}"
+            if key not in got:
+                raise CheckFailed(f"backward_propagation_n no longer returns {key!r}",
+                                  "missing_gradient")
             value = np.array(got[key], dtype=float, subok=False)
-            if value.shape != expected[key].shape or not np.allclose(
-                    value, expected[key], rtol=1e-9, atol=1e-12):
+            if not _same(value, expected[key]):
                 wrong.append(key)
-        assert not wrong, (
-            "the gradient check still disagrees with backward_propagation_n in: "
-            + ", ".join(wrong) + f" (on a fresh network with {m} example{'s' * (m != 1)}); "
-            "derive those gradients again and compare them with the code")
+                if key in ("dW2", "db1") and _same(value, planted[key]):
+                    left.append(key)
+        if wrong:
+            raise CheckFailed(
+                "the gradient check still disagrees with backward_propagation_n in: "
+                + ", ".join(wrong) + f" (on a fresh network with {m} example{'s' * (m != 1)}); "
+                "derive those gradients again and compare them with the code",
+                _planted_bug_mistake(wrong, left))
+
+
+def _same(value, expected):
+    return value.shape == expected.shape and np.allclose(value, expected, rtol=1e-9, atol=1e-12)
+
+
+def _planted_bug_mistake(wrong, left):
+    """Which mistake of backward_propagation_n leaves the gradients ``wrong``
+    (``left``: those of them still exactly the planted bug)."""
+    if set(wrong) - {"dW2", "db1"}:
+        return "breaks_a_correct_line"
+    if set(wrong) != set(left):
+        return "planted_bug_fixed_wrongly"
+    return {frozenset({"dW2", "db1"}): "both_bugs_left", frozenset({"dW2"}): "dw2_bug_left",
+            frozenset({"db1"}): "db1_bug_left"}[frozenset(left)]

@@ -7,7 +7,10 @@ Commands:
   check     grade your own filled-in notebook locally and print, per exercise,
             the points and the failure messages (never the hidden tests' code)
   grade     grading day: autograde every submission in parallel (all cores,
-            or a Dask cluster), write feedback and grades.csv, print a summary
+            or a Dask cluster), write feedback, grades.csv and the class
+            report, print a summary
+  report    write the class report (reports/<assignment>/) from the gradebook
+            and the status records, without grading anything
   catalogue grade every submission in tests/submissions/ with nbgrader and
             print variant, expected and earned points, and message
   hub       (as root) a JupyterHub on this machine with a demo instructor and
@@ -22,6 +25,7 @@ from gradekit.escape import for_terminal
 from gradekit.exceptions import GradingError, NbgraderFailed, SandboxUnavailable
 
 from . import catalogue, course, demo, selfcheck
+from .mistakes import REGISTRY
 
 CATALOGUE = course.ROOT / "tests" / "submissions"
 BASELINE = course.DEMO_STUDENTS / "complete.py"
@@ -44,10 +48,12 @@ def main(argv=None):
                     "sandbox, and print each exercise's points and failure message.")
     check.add_argument("notebook", help="path of your Gradient_Checking.ipynb")
     grade = commands.add_parser(
-        "grade", help="autograde the class in parallel, then feedback and grades.csv",
+        "grade", help="autograde the class in parallel, then feedback, grades.csv and the "
+                      "class report",
         description="Autograde every submission in submitted/ in parallel, write every score "
-                    "into the gradebook, generate feedback, export grades.csv and print a "
-                    "summary. Run it again after an interruption: it resumes.")
+                    "into the gradebook, generate feedback, export grades.csv, write the class "
+                    "report (reports/<assignment>/) and print a summary. Run it again after an "
+                    "interruption: it resumes.")
     grade.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="grade on this existing Dask cluster instead of this machine")
@@ -57,9 +63,6 @@ def main(argv=None):
         grade.add_argument(flag, metavar="FILE",
                            help=f"with --scheduler tls://...: {what} (Dask mutual TLS; "
                                 "give all three)")
-    grade.add_argument("--db", metavar="URL",
-                       help="the gradebook's database URL, e.g. postgresql://user@host/gradebook "
-                            "(default: sqlite:///gradebook.db in the course folder)")
     grade.add_argument("--zip", metavar="ARCHIVE",
                        help="first collect submissions from this LMS download: a .zip, or a "
                             "folder, of files named <student>_<anything>, each a notebook or "
@@ -70,10 +73,22 @@ def main(argv=None):
                             "optionally file_id and timestamp "
                             f"(default: {grading_default_pattern()})")
     grade.add_argument("--no-feedback", action="store_true", help="do not generate feedback")
-    grade.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
-                       help="the course root to grade (default: this repository's top "
-                            "level, the instructor's class; demo: the demo class)")
-    grade.add_argument("--assignment", default=course.ASSIGNMENT, help=argparse.SUPPRESS)
+    report = commands.add_parser(
+        "report", help="write the class report from the gradebook, without grading",
+        description="Write reports/<assignment>/ (index.html, mistakes.csv, students.csv): what "
+                    "the class got wrong, per exercise, from the gradebook and the status "
+                    "records of the last grading. Nothing is graded again.")
+    report.add_argument("--anonymous", action="store_true",
+                        help="leave student ids out entirely (no students.csv), to share the "
+                             "report with colleagues")
+    for sub in (grade, report):
+        sub.add_argument("--db", metavar="URL",
+                         help="the gradebook's database URL, e.g. postgresql://user@host/gradebook "
+                              "(default: sqlite:///gradebook.db in the course folder)")
+        sub.add_argument("--course", default=str(course.ROOT), metavar="FOLDER",
+                         help="the course root (default: this repository's top level, "
+                              "the instructor's class; demo: the demo class)")
+        sub.add_argument("--assignment", default=course.ASSIGNMENT, help=argparse.SUPPRESS)
     hub = commands.add_parser(
         "hub", help="(as root) a local JupyterHub with a demo instructor and students",
         description="Install the course's JupyterHub (its own venv and proxy, under --prefix), "
@@ -107,11 +122,18 @@ def main(argv=None):
             if any(tls) and not all(tls):
                 parser.error("--tls-ca-file, --tls-cert and --tls-key go together")
             security = grading.tls_security(*tls) if all(tls) else None
-            report = grading.run(args.course, args.assignment, workers=args.workers,
+            result = grading.run(args.course, args.assignment, workers=args.workers,
                                  scheduler=args.scheduler, db_url=args.db, archive=args.zip,
                                  pattern=args.pattern, feedback=not args.no_feedback,
-                                 security=security)
-            return 130 if report.interrupted else 0
+                                 security=security, mistakes=REGISTRY)
+            return 130 if result.interrupted else 0
+        elif args.command == "report":
+            from gradekit import classreport
+            folder = classreport.write(args.course, args.assignment, args.db, REGISTRY,
+                                       anonymous=args.anonymous)
+            print(f"Class report: {for_terminal(folder / 'index.html')}"
+                  + ("" if args.anonymous else
+                     " (students.csv names students: use --anonymous to share it)"))
         elif args.command == "hub":
             from . import hub as course_hub
             return course_hub.main(args.prefix, args.port, args.python, args.keep_accounts)

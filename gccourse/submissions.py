@@ -17,7 +17,10 @@ Each ``# %% [grade_id]`` marker starts the code that replaces the answer cell
 with that nbgrader ``grade_id``; answer cells not named keep the release's
 stub, as if the student had not touched them. ``EXPECTED`` maps test-cell
 grade_ids to the points the submission must earn there (tests of this repo
-check it); cells it leaves out must earn full marks. ``TAGS`` (optional)
+check it); cells it leaves out must earn full marks. ``MISTAKE`` maps a
+test cell that loses points to the id of the mistake its check must
+diagnose (gccourse.mistakes), ``MESSAGE`` to a regular expression its
+failure message must match. ``TAGS`` (optional)
 maps a grade_id to the cell tags the student set on that cell. Hostile
 fixtures may also replace a test cell (``# %% [test_...]``), delete cells
 (``DELETE``, a list of grade_ids) and add cells of their own (``EXTRA``, a
@@ -64,6 +67,7 @@ class Submission:
     delete -- list of grade_ids of cells the student deleted
     extra -- dict grade_id -> source of a cell the student added after it
     messages -- dict test grade_id -> regex its failure message must match
+    mistakes -- dict test grade_id -> id of the mistake it must be diagnosed as
     links -- dict path in the submission -> target of a symbolic link made there
     fifos -- list of paths in the submission where named pipes are made
     """
@@ -78,6 +82,7 @@ class Submission:
     messages: dict = dataclasses.field(default_factory=dict)
     links: dict = dataclasses.field(default_factory=dict)
     fifos: list = dataclasses.field(default_factory=list)
+    mistakes: dict = dataclasses.field(default_factory=dict)
 
 
 def parse(text, name):
@@ -94,7 +99,7 @@ def parse(text, name):
     for node in module.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 getattr(node.targets[0], "id", None) in ("EXPECTED", "TAGS", "DELETE", "EXTRA", "MESSAGE",
-                                                       "LINKS", "FIFOS"):
+                                                       "LINKS", "FIFOS", "MISTAKE"):
             constants[node.targets[0].id] = ast.literal_eval(node.value)
     cells = {}
     for k, start in enumerate(starts):
@@ -107,7 +112,7 @@ def parse(text, name):
                       constants.get("EXPECTED", {}), constants.get("TAGS", {}),
                       constants.get("DELETE", []), constants.get("EXTRA", {}),
                       constants.get("MESSAGE", {}), constants.get("LINKS", {}),
-                      constants.get("FIFOS", []))
+                      constants.get("FIFOS", []), constants.get("MISTAKE", {}))
 
 
 def load(path):

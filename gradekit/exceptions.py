@@ -24,8 +24,17 @@ class ReleaseError(GradekitError):
 
 class StudentError(Exception):
     """The student's function failed when a check called it (raised, hung,
-    or returned something that is not a value)."""
+    or returned something that is not a value).
 
-    def __init__(self, text, unfinished=False):
+    ``kind`` says which, as the name of the engine's mistake
+    (gradekit.mistakes.ENGINE); it is set by the grader's code from what
+    happened to the call, never read from the student's text."""
+
+    RAISED = "raises_an_error"
+    NO_REPLY = "did_not_return"
+    UNREADABLE = "unreadable_result"
+
+    def __init__(self, text, unfinished=False, kind=RAISED):
         super().__init__(text)
         self.unfinished = unfinished
+        self.kind = kind

@@ -16,9 +16,13 @@ formgrader, ``nbgrader export`` and ``generate_feedback`` work as usual.
 The task then writes the student's feedback.
 
 A finished submission is recorded in its status file (gradekit.status)
-with a fingerprint of the files it was graded from. Running again skips
-those, so an interrupted run (Ctrl-C) resumes where it stopped, and a
-submission that changed since is graded again.
+with a fingerprint of the files it was graded from and the seconds it
+took. Running again skips those, so an interrupted run (Ctrl-C) resumes
+where it stopped, and a submission that changed since is graded again.
+
+After a run that was not interrupted, the class report is written
+(gradekit.classreport: reports/<assignment>/), with the run's totals kept
+in grading_status/<assignment>/_run.json.
 """
 
 import hashlib
@@ -209,6 +213,7 @@ def is_done(root, assignment, student):
 def mark_done(root, assignment, outcome):
     record = status.load(root, assignment, outcome.student)
     record["graded_from"] = outcome.fingerprint
+    record["seconds"] = round(outcome.seconds, 3)
     status.save(root, assignment, outcome.student, record)
 
 
@@ -459,7 +464,7 @@ def only_assignment(root, config=None):
 
 def run(root, assignment=None, workers=None, scheduler=None,
         db_url=None, archive=None, pattern=None, feedback=True, export=True,
-        progress_stream=sys.stderr, echo=print, security=None):
+        progress_stream=sys.stderr, echo=print, security=None, report=True, mistakes=None):
     """Grade the class in ``root``; returns a Report (see the module doc).
 
     Arguments:
@@ -471,36 +476,46 @@ def run(root, assignment=None, workers=None, scheduler=None,
     archive, pattern -- collect submissions from this LMS download first
                         (gradekit.collect; its problems go into the summary)
     feedback, export -- also write feedback/ and grades.csv
+    report -- also write the class report (gradekit.classreport)
+    mistakes -- the course's registry of mistakes, for the report
+                (gradekit.mistakes.Registry)
     """
     root = Path(root).resolve()
     db_url = db_url or default_db_url(root)
     assignment = assignment or only_assignment(root, course_config(root, db_url))
-    report = Report()
+    result = Report()
     if archive:
         echo(f"Collecting submissions from {for_terminal(archive)} ...")
         from .collect import collect
-        report.intake = collect(root, assignment, archive, pattern,
+        result.intake = collect(root, assignment, archive, pattern,
                                 config=course_config(root, db_url))
-        echo(report.intake.headline() + (" (listed in the summary)" if report.intake.problems
+        echo(result.intake.headline() + (" (listed in the summary)" if result.intake.problems
                                          else ""))
     if ensure_assignment(root, assignment, db_url):
         echo("The gradebook did not know the assignment: generated it from source/")
     students = submitted_students(root, assignment)
     done = {s for s in students if is_done(root, assignment, s)}
-    report.skipped = [s for s in students if s in done]
+    result.skipped = [s for s in students if s in done]
     todo = [s for s in students if s not in done]
     echo(f"{len(students)} submissions in submitted/: {len(todo)} to grade"
-         + (f", {len(report.skipped)} already graded (resuming)" if report.skipped else ""))
+         + (f", {len(result.skipped)} already graded (resuming)" if result.skipped else ""))
 
     started = time.monotonic()
     try:
         if todo:
-            _grade_on_cluster(report, root, assignment, todo, workers, scheduler, db_url,
+            _grade_on_cluster(result, root, assignment, todo, workers, scheduler, db_url,
                               feedback, progress_stream, echo, security)
     except KeyboardInterrupt:
-        report.interrupted = True
-    report.seconds = time.monotonic() - started
-    if export and not report.interrupted:
+        result.interrupted = True
+    result.seconds = time.monotonic() - started
+    if todo:
+        from .classreport import run_record
+        run_record(root, assignment, result)
+    if export and not result.interrupted:
         commands.nbgrader(root, "export", "--to", str(root / "grades.csv"), *_db_args(db_url))
-    echo(report.summary())
-    return report
+    echo(result.summary())
+    if report and not result.interrupted:
+        from .classreport import write
+        folder = write(root, assignment, db_url, mistakes)
+        echo(f"Class report: {for_terminal(folder / 'index.html')}")
+    return result

@@ -30,7 +30,9 @@ The rules a check lives by:
 * It reads what comes back strictly: ``real`` for one number, never the
   value's own methods (a student's object could lie).
 * It raises ``AssertionError`` with a message for the student when the
-  answer is wrong. Anything else a check raises is a bug in the check.
+  answer is wrong; ``CheckFailed(message, mistake=name)`` also names the
+  mistake it recognised (gradekit.mistakes), and a failure that names none
+  is ``unrecognised``. Anything else a check raises is a bug in the check.
 
 The engine (gradekit.trusted) runs the registered checks on the grader's
 side, where no student code runs; a test cell's score is the verdict of its
@@ -49,11 +51,24 @@ import numpy as np
 from studentside.binding import bound, has_placeholders
 from studentside.standins import resolve
 
+from . import mistakes as _mistakes
 from .exceptions import StudentError
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _HIDDEN_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(\w+)\s+as\s+(\w+)\s*$", re.M)
 _HIDDEN_CALL = re.compile(r"^(\w+)\.(\w+)\((\w+)\)\s*$", re.M)
+
+
+class CheckFailed(AssertionError):
+    """A check's failure: the message the student sees, and the name of the
+    mistake the check recognised (``mistake``, a name of the check's
+    exercise in the course's registry, gradekit.mistakes). Only grader-side
+    code raises it: whatever the student's function raises reaches a check
+    as text, through ``call``, never as an exception of its own."""
+
+    def __init__(self, message, mistake=_mistakes.UNRECOGNISED):
+        super().__init__(message)
+        self.mistake = mistake
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +80,8 @@ class Check:
     run -- the check function; takes the student's function
     function -- str, the name of the student's function it checks
     module, name -- where the check lives (what the hidden block calls)
+    exercise -- str, the exercise it grades (the first part of its mistakes' ids)
+    mistakes -- frozenset of the ids it may report (None: any well-formed one)
     """
 
     grade_id: str
@@ -72,24 +89,56 @@ class Check:
     function: str
     module: str
     name: str
+    exercise: str = ""
+    mistakes: frozenset = None
+
+    def mistake_id(self, failure):
+        """The id of what ``failure`` (an exception the check ended with)
+        diagnosed: ``<exercise>.<name>`` for a CheckFailed naming a mistake
+        of this check, else ``<exercise>.unrecognised``. Decided from the
+        exception's class and its ``mistake`` attribute, both set by
+        grader-side code; never from its message."""
+        name = failure.mistake if isinstance(failure, CheckFailed) else _mistakes.UNRECOGNISED
+        if not isinstance(name, str) or not _mistakes.NAME.fullmatch(name):
+            name = _mistakes.UNRECOGNISED
+        found = _mistakes.qualified(self.exercise, name)
+        if self.mistakes is not None and found not in self.mistakes:
+            warnings.warn(f"check {self.module}.{self.name} reported {found!r}, which is not in "
+                          "the course's registry of mistakes; counted as unrecognised")
+            found = _mistakes.qualified(self.exercise, _mistakes.UNRECOGNISED)
+        return found
 
 
 #: grade_id -> Check, for every check module imported so far
 CHECKS = {}
 
 
-def register(grade_id, function):
+def register(grade_id, function, mistakes=None):
     """Decorator: register a check for test cell ``grade_id`` that checks
     the student's function named ``function``. The registered (and
     returned) function reports failures as their message alone (see
-    ``quiet``)."""
+    ``quiet``).
+
+    ``mistakes`` is the course's registry (gradekit.mistakes.Registry): it
+    names the exercise the cell grades and the ids its check may report.
+    Without one, the exercise is the function's name and any well-formed
+    mistake name is taken."""
+    if mistakes is not None:
+        if grade_id not in mistakes.grade_ids.values():
+            raise ValueError(f"the registry of mistakes has no exercise graded by {grade_id!r}")
+        exercise = mistakes.exercise_of(grade_id)
+        allowed = frozenset(mistakes.ids(exercise))
+    else:
+        exercise, allowed = function, None
+
     def decorate(check):
         wrapped = quiet(check)
         if grade_id in CHECKS and CHECKS[grade_id].run.__wrapped__ is not check:
             existing = CHECKS[grade_id]
             raise ValueError(f"two checks for {grade_id!r}: {existing.module}.{existing.name} "
                              f"and {check.__module__}.{check.__name__}")
-        CHECKS[grade_id] = Check(grade_id, wrapped, function, check.__module__, check.__name__)
+        CHECKS[grade_id] = Check(grade_id, wrapped, function, check.__module__, check.__name__,
+                                 exercise, allowed)
         return wrapped
     return decorate
 
@@ -184,14 +233,15 @@ def quiet(check):
                 return check(*args, **kwargs)
         except AssertionError as failure:
             message = str(failure)
-        _hidden_test_failed(message)
+            mistake = failure.mistake if isinstance(failure, CheckFailed) else _mistakes.UNRECOGNISED
+        _hidden_test_failed(message, mistake)
     return quiet_check
 
 
 # IPython always shows the frame that raises. Compiled under a pseudo-file
 # name, that frame shows no path and no code of ours: just the message.
-_namespace = {}
-exec(compile("def hidden_test_failed(message):\n    raise AssertionError(message)\n",
+_namespace = {"CheckFailed": CheckFailed}
+exec(compile("def hidden_test_failed(message, mistake):\n    raise CheckFailed(message, mistake)\n",
              "<hidden test>", "exec"), _namespace)
 _hidden_test_failed = _namespace["hidden_test_failed"]
 
@@ -220,13 +270,14 @@ def call(function, args, kwargs=None, names=None):
                 return function(*args, **kwargs)
             except Exception as error:  # the student's bug, reported as a failure
                 raise StudentError(f"{type(error).__name__}: {error}",
-                                   has_placeholders(function)) from None
+                                   has_placeholders(function), StudentError.RAISED) from None
     except StudentError as error:
         if error.unfinished:
-            raise AssertionError(
+            raise CheckFailed(
                 f"{function.__name__} is not finished yet: replace every None between "
-                "### START CODE HERE ### and ### END CODE HERE ###") from None
-        raise AssertionError(f"{function.__name__}({_shown(args, kwargs)}) stopped with {error}") from None
+                "### START CODE HERE ### and ### END CODE HERE ###", "unfinished") from None
+        raise CheckFailed(f"{function.__name__}({_shown(args, kwargs)}) stopped with {error}",
+                          error.kind) from None
 
 
 def real(value):

@@ -20,7 +20,11 @@ never shown as a plain 0. The record of one submission lives in
   problem (the student fails with that reason even with no submission);
 * ``RecordStatus`` (the last autograde step) adds what happened while
   grading: kernels that died, cells that hung, truncated output, tests the
-  trusted regrade overruled;
+  trusted regrade overruled; and ``diagnoses``, the id of the mistake each
+  failing test cell's check diagnosed (grade_id -> id, gradekit.mistakes).
+  A record that has ``events`` is one whose autograde ran to its end;
+  intake starts every autograde with a new record, so a regrade replaces
+  the diagnoses together with the grades, never leaving stale ones;
 * ``StatusCsvExportPlugin`` (``nbgrader export``) writes nbgrader's usual
   CSV with a ``status`` column, and a row for every submitted folder that
   nbgrader could not grade at all (and every student whose LMS upload
@@ -217,6 +221,7 @@ class RecordStatus(NbGraderPreprocessor):
         root = CourseDirectory(config=self.config).root
         record = load(root, info["assignment"], info["student"])
         record["events"] = events
+        record["diagnoses"] = dict(resources.get("gradekit", {}).get("diagnoses", {}))
         record["warnings"] = [w for w in record["warnings"] if not w.startswith("while grading")]
         for event in events:
             where = f" in cell {event['cell']}" if "cell" in event else ""

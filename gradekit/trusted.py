@@ -44,7 +44,7 @@ from studentside import wire
 
 from . import deadline as deadlines
 from . import limits
-from . import harness, sandbox
+from . import harness, mistakes, sandbox
 from .exceptions import StudentError
 from .execute import is_skipped
 
@@ -224,7 +224,7 @@ class StudentProcess:
             self.start()
         payload = dict(payload, id=secrets.token_hex(8))
         if not self._send(payload):
-            raise StudentError("the process running your code had stopped")
+            raise StudentError("the process running your code had stopped", kind=StudentError.NO_REPLY)
         wait = self._left(self.timeout + 3)
         until = time.monotonic() + wait
         while time.monotonic() < until:
@@ -235,7 +235,8 @@ class StudentProcess:
                 return reply
         self.stop()
         self._left(0)
-        raise StudentError("the call did not come back (it hung or the process died)")
+        raise StudentError("the call did not come back (it hung or the process died)",
+                           kind=StudentError.NO_REPLY)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -270,13 +271,15 @@ class Remote:
             "args": wire.encode(list(args)), "kwargs": wire.encode(dict(kwargs)),
             "names": {k: list(v) for k, v in names.items()}})
         if reply.get("ok") is not True:
+            # (the text is the student's; the kind is ours: it raised)
             raise StudentError(str(reply.get("error", "it failed"))[:2000],
-                               reply.get("unfinished") is True)
+                               reply.get("unfinished") is True, StudentError.RAISED)
         try:
             result = wire.decode(reply["result"])
             after = wire.decode(reply["args"])
         except Exception:  # anything malformed: KeyError, ValueError, RecursionError, ...
-            raise StudentError("it sent back something that is not a value") from None
+            raise StudentError("it sent back something that is not a value",
+                               kind=StudentError.UNREADABLE) from None
         if isinstance(after, list):
             for original, changed in zip(args, after):
                 if isinstance(original, dict) and isinstance(changed, dict):
@@ -376,12 +379,15 @@ class TrustedRegrade(NbGraderPreprocessor):
             if student is None:
                 # not started early: leave out the cells that killed or hung the kernel
                 student = self._student_process(nb, resources, tests, gradekit.get("dead_cells", []))
-            verdicts = self._verdicts(student, tests)
+            verdicts, diagnoses = self._verdicts(student, tests)
         finally:
             if student is not None:
                 student.close()
             # the submission's last sandbox has ended: its group goes too
             limits.finish(resources)
+        # what each failing test cell diagnosed, for the status record
+        # (gradekit.status.RecordStatus) and the class report
+        gradekit["diagnoses"] = diagnoses
         events = gradekit.setdefault("events", [])
         late = [cell.metadata["nbgrader"]["grade_id"] for _, cell, _ in tests
                 if verdicts[id(cell)] is DeadlineReached]
@@ -395,33 +401,42 @@ class TrustedRegrade(NbGraderPreprocessor):
         return nb, resources
 
     def _verdicts(self, student, tests):
-        """id(cell) -> None (passed), a failure message, or DeadlineReached."""
-        verdicts = {}
+        """(verdicts, diagnoses): id(cell) -> None (passed), a failure
+        message, or DeadlineReached; and grade_id -> the id of the mistake
+        each failing test cell diagnosed (gradekit.mistakes), decided here,
+        on the grader's side, from the check's own exception or from what
+        happened (never from anything the student's code printed or said)."""
+        verdicts, diagnoses = {}, {}
         late = False
         try:
             student.wait_until_ready()
         except DeadlineReached:
             late = True
         for _, cell, check in tests:
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
             if late:
                 verdicts[id(cell)] = DeadlineReached
+                diagnoses[grade_id] = mistakes.qualified(check.exercise, "not_verified")
                 continue
             try:
                 check.run(Remote(check.function, student))
                 verdicts[id(cell)] = None
             except AssertionError as failure:
                 verdicts[id(cell)] = str(failure)
+                diagnoses[grade_id] = check.mistake_id(failure)
             except DeadlineReached:
                 late = True
                 student.stop()
                 verdicts[id(cell)] = DeadlineReached
+                diagnoses[grade_id] = mistakes.qualified(check.exercise, "not_verified")
             except Exception as error:  # what the function returned broke the check itself
                 self.log.warning("check %s.%s raised %r: a check should fail with "
                                  "AssertionError", check.module, check.name, error)
                 verdicts[id(cell)] = (
                     f"{check.function} returned something the test could not read "
                     f"({type(error).__name__}: {str(error)[:300]})")
-        return verdicts
+                diagnoses[grade_id] = mistakes.qualified(check.exercise, "unreadable_result")
+        return verdicts, diagnoses
 
     @staticmethod
     def _rebuild(cell, verdict, events):

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT
 from gccourse import catalogue, course, submissions
+from gccourse.mistakes import REGISTRY
 
 CATALOGUE = ROOT / "tests" / "submissions"
 BASELINE = course.DEMO_STUDENTS / "complete.py"
@@ -42,6 +43,14 @@ def test_every_mistake_names_the_message_each_failing_test_must_show():
         assert set(entry.messages) == set(entry.expected), entry.name
 
 
+def test_every_mistake_names_the_registered_id_each_failing_test_must_be_diagnosed_as():
+    for entry in MISTAKES:
+        assert set(entry.mistakes) == set(entry.expected), entry.name
+        for cell, mistake in entry.mistakes.items():
+            assert mistake in REGISTRY, (entry.name, mistake)
+            assert REGISTRY.grade_ids[REGISTRY[mistake].exercise] == cell, (entry.name, mistake)
+
+
 @pytest.mark.parametrize("required", [
     "one_sided", "divides_by_epsilon", "gradient_check_grad_is_gradapprox", "precedence",
     "no_denominator", "norm_of_the_sum", "squared_norms", "plus_epsilon_twice",
@@ -58,8 +67,16 @@ def test_catalogue_covers_the_mistakes_students_make(required):
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
 def test_catalogue_entry_is_graded_as_its_file_says(outcomes, entry):
+    """Its points, its messages and (in its status record) the id of each
+    mistake; and the message a student saw is the one the registry gives
+    for that id (the class report shows the registry's)."""
     outcome = outcomes[entry.name]
     assert not outcome.problems(), outcome.problems()
+    assert set(outcome.mistakes) == {c for c in outcome.expected
+                                     if outcome.earned.get(c) != outcome.full[c]}
+    for cell, mistake in outcome.mistakes.items():
+        shown = outcome.messages[cell].removeprefix("AssertionError: ")
+        assert REGISTRY[mistake].fits(shown), (mistake, REGISTRY[mistake].message, shown)
 
 
 def test_catalogue_table_has_a_row_per_entry_and_the_counts(outcomes, request):

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import ROOT, gradekit_command
 from gccourse import course, submissions, synthetic
+from gccourse.mistakes import REGISTRY
 from gradekit import grading, localservices, report
 from gccourse.demo import copy_course
 
@@ -317,11 +318,18 @@ def test_a_two_worker_cluster_with_postgresql_grades_like_a_serial_run(
     root, expected = synthetic.new_class(tmp_path / "cluster", 12)
     result = grading.run(root, scheduler=dask_cluster, db_url=postgres,
                          security=grading.tls_security(tls["ca"], tls["cert"], tls["key"]),
-                         **QUIET)
+                         mistakes=REGISTRY, **QUIET)
     assert result.workers == 2
     assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"
     assert earned(root, postgres) == expected
     assert earned(root) == {}, "no grade went to the course's SQLite gradebook"
+    # the class report, read from the PostgreSQL gradebook and the status records
+    with open(root / "reports" / course.ASSIGNMENT / "students.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(row["student_id"], row["exercise"]): float(row["points"]) for row in rows} == {
+        (student, cell.removeprefix("test_")): points
+        for student, cells in expected.items() for cell, points in cells.items()}
+    assert all(bool(row["mistake_id"]) == (row["points"] != row["max_points"]) for row in rows)
 
     serial_root = copy_course(tmp_path / "serial")
     shutil.copytree(root / "submitted", serial_root / "submitted")

@@ -255,6 +255,26 @@ def test_the_grade_export_says_what_happened_to_each_submission(hardened):
     assert "output truncated" in status["broken_floods_output"]
 
 
+@pytest.mark.hostile
+def test_a_submission_cannot_choose_the_mistake_ids_recorded_for_it(tmp_path_factory):
+    """It prints fake ids and grader lines, raises its own CheckFailed with a
+    mistake attribute and an AssertionError whose text is an id, and
+    returns an id as a result: the ids in its status record (which the
+    class report counts) are the grader's own, decided from what happened
+    to each call, and its right answers get none."""
+    from gradekit import status
+    name = "hostile_fake_mistake_ids_are_not_recorded"
+    run = grade(tmp_path_factory, False, [name])
+    outcome = run["outcomes"][name]
+    assert not outcome.problems(), outcome.problems()
+    diagnoses = status.load(run["root"], course.ASSIGNMENT, name)["diagnoses"]
+    assert diagnoses == outcome.wanted_mistakes == {
+        "test_backward_propagation": "backward_propagation.raises_an_error",
+        "test_gradient_check": "gradient_check.raises_an_error",
+        "test_gradient_check_n": "gradient_check_n.returned_a_non_number"}
+    assert status.load(run["root"], course.ASSIGNMENT, "aaa_bystander")["diagnoses"] == {}
+
+
 def test_a_trusted_regrade_process_that_cannot_start_is_an_error_not_a_pass(tmp_path):
     from gradekit.trusted import StudentProcess
     process = StudentProcess([], ["no.such.module"], tmp_path, 3, use_sandbox=False)

@@ -9,6 +9,10 @@ import pytest
 from conftest import SOURCE_NOTEBOOK
 from gccourse import reference as ref
 from gccourse import checks
+from gccourse.mistakes import REGISTRY
+from gradekit import harness
+from gradekit.exceptions import StudentError
+from gradekit.harness import CheckFailed
 
 sys.path.insert(0, str(SOURCE_NOTEBOOK.parent))
 import gc_utils  # noqa: E402  (the helpers students get)
@@ -94,20 +98,26 @@ def test_gradient_check_n_is_graded_without_the_notebooks_helpers():
     assert ns["vector_to_dictionary"](None) is None
 
 
-@pytest.mark.parametrize("replace, message", [
+@pytest.mark.parametrize("replace, message, mistake", [
     ({"J_minus = forward_propagation(x, theta - epsilon)": "J_minus = forward_propagation(x, theta)",
-      "/ (2 * epsilon)": "/ epsilon"}, "one-sided"),
-    ({"grad = backward_propagation(x, theta)": "grad = gradapprox"}, "not be gradapprox"),
+      "/ (2 * epsilon)": "/ epsilon"}, "one-sided", "one_sided_difference"),
+    ({"grad = backward_propagation(x, theta)": "grad = gradapprox"}, "not be gradapprox",
+     "grad_is_gradapprox"),
     ({"    J_plus = forward_propagation(x, theta + epsilon)":
-      "    epsilon = 1e-7\n    J_plus = forward_propagation(x, theta + epsilon)"}, "ignores its epsilon"),
-    ({"/ (2 * epsilon)": "/ 2 * epsilon"}, "far too small"),
+      "    epsilon = 1e-7\n    J_plus = forward_propagation(x, theta + epsilon)"}, "ignores its epsilon",
+     "ignores_epsilon"),
+    ({"/ (2 * epsilon)": "/ 2 * epsilon"}, "far too small", "operator_precedence"),
     ({"(np.linalg.norm(grad) + np.linalg.norm(gradapprox))": "np.linalg.norm(grad + gradapprox)"},
-     "denominator"),
-], ids=["one-sided", "grad=gradapprox", "ignores epsilon", "precedence", "norm of sum"])
-def test_gradient_check_mistakes_fail_with_a_message_that_names_them(replace, message):
+     "denominator", "norm_of_the_sum"),
+    ({"/ (2 * epsilon)": "/ (3 * epsilon)"}, "should be", "unrecognised"),
+], ids=["one-sided", "grad=gradapprox", "ignores epsilon", "precedence", "norm of sum",
+        "unrecognised"])
+def test_gradient_check_mistakes_fail_with_a_message_that_names_them(replace, message, mistake):
     ns = notebook(ONE_D, **replace)
-    with pytest.raises(AssertionError, match=message):
+    with pytest.raises(CheckFailed, match=message) as failed:
         checks.check_gradient_check(ns["gradient_check"])
+    assert failed.value.mistake == mistake
+    assert REGISTRY[f"gradient_check.{mistake}"].fits(str(failed.value))
 
 
 @pytest.mark.parametrize("replace, message", [
@@ -154,22 +164,85 @@ def test_per_parameter_report_mistakes_fail(replace, message):
         checks.check_difference_per_parameter(ns["difference_per_parameter"])
 
 
-@pytest.mark.parametrize("spoil, named", [
-    ({"dW2": 2}, "dW2"), ({"db1": 4}, "db1"), ({"dW2": 2, "db1": 4}, "db1, dW2"),
-    ({"dW3": -1}, "dW3")], ids=["only dW2 left", "only db1 left", "no fix", "a correct line broken"])
-def test_backward_propagation_n_names_every_wrong_gradient(spoil, named):
+@pytest.mark.parametrize("spoil, named, mistake", [
+    ({"dW2": 2}, "dW2", "dw2_bug_left"), ({"db1": 4}, "db1", "db1_bug_left"),
+    ({"dW2": 2, "db1": 4}, "db1, dW2", "both_bugs_left"),
+    ({"dW3": -1}, "dW3", "breaks_a_correct_line"),
+    ({"db1": 3}, "db1", "planted_bug_fixed_wrongly"),
+    ({"dW2": 2, "db2": 2}, "dW2, db2", "breaks_a_correct_line")],
+    ids=["only dW2 left", "only db1 left", "no fix", "a correct line broken", "db1 fixed wrongly",
+         "dW2 left and db2 broken"])
+def test_backward_propagation_n_names_every_wrong_gradient(spoil, named, mistake):
     def backward(X, Y, cache):
         grads = ref.backward(X, Y, cache)
         return {k: v * spoil.get(k, 1) for k, v in grads.items()}
-    with pytest.raises(AssertionError, match=f"disagrees with backward_propagation_n in: {named} "):
+    with pytest.raises(CheckFailed, match=f"disagrees with backward_propagation_n in: {named} ") as failed:
         checks.check_backward_propagation_n(backward)
+    assert failed.value.mistake == mistake
 
 
 def test_a_crashing_answer_fails_with_the_call_that_broke():
     def forward_propagation(x, theta):
         raise ZeroDivisionError("oops")
-    with pytest.raises(AssertionError, match=r"forward_propagation\(2.0, 4.0\) stopped with ZeroDivisionError: oops"):
+    with pytest.raises(AssertionError, match=r"forward_propagation\(2.0, 4.0\) stopped with ZeroDivisionError: oops") as failed:
         checks.check_forward_propagation(forward_propagation)
+    assert failed.value.mistake == "raises_an_error"
+
+
+def test_an_answer_cannot_choose_its_own_mistake_id():
+    """Whatever the student's function raises reaches the check as text: an
+    exception that is a CheckFailed naming a mistake, or whose text is an
+    id, is a function that raised, nothing else."""
+    def forward_propagation(x, theta):
+        raise CheckFailed("forward_propagation.hard_coded", "hard_coded")
+
+    def gradient_check(x, theta, epsilon=1e-7, print_msg=False):
+        raise AssertionError("gradient_check.one_sided_difference")
+    with pytest.raises(CheckFailed) as failed:
+        checks.check_forward_propagation(forward_propagation)
+    assert failed.value.mistake == "raises_an_error"
+    with pytest.raises(CheckFailed) as failed:
+        checks.check_gradient_check(gradient_check)
+    assert failed.value.mistake == "raises_an_error"
+    check = harness.CHECKS["test_gradient_check"]
+    assert check.mistake_id(failed.value) == "gradient_check.raises_an_error"
+
+
+@pytest.mark.parametrize("error, mistake", [
+    (StudentError("TypeError: ...", unfinished=True), "unfinished"),
+    (StudentError("the call did not come back (it hung or the process died)",
+                  kind=StudentError.NO_REPLY), "did_not_return"),
+    (StudentError("it sent back something that is not a value", kind=StudentError.UNREADABLE),
+     "unreadable_result"),
+    (StudentError("AssertionError: forward_propagation.hard_coded"), "raises_an_error"),
+], ids=["unfinished", "no reply", "unreadable", "raised"])
+def test_what_happened_to_the_call_names_the_mistake(error, mistake):
+    """The grader's side of a call (gradekit.trusted.Remote) says what
+    happened as a kind it sets itself; the student's text is only text."""
+    class Remote:
+        __name__ = "forward_propagation"
+
+        def call(self, args, kwargs, names):
+            raise error
+    with pytest.raises(CheckFailed) as failed:
+        checks.check_forward_propagation(Remote())
+    assert failed.value.mistake == mistake
+    assert REGISTRY[f"forward_propagation.{mistake}"].fits(str(failed.value))
+
+
+def test_every_check_reports_only_ids_of_its_own_exercise_in_the_registry():
+    """The engine turns a name the registry does not know, or any plain
+    AssertionError, into <exercise>.unrecognised; a name it knows into the
+    exercise's id."""
+    check = harness.CHECKS["test_gradient_check_n"]
+    assert check.exercise == "gradient_check_n"
+    assert check.mistakes == frozenset(REGISTRY.ids("gradient_check_n"))
+    assert check.mistake_id(CheckFailed("m", "weights_only")) == "gradient_check_n.weights_only"
+    assert check.mistake_id(AssertionError("gradient_check_n.weights_only")) == \
+        "gradient_check_n.unrecognised"
+    with pytest.warns(UserWarning, match="not in the course's registry"):
+        assert check.mistake_id(CheckFailed("m", "relative_step")) == "gradient_check_n.unrecognised"
+    assert check.mistake_id(CheckFailed("m", "../../etc")) == "gradient_check_n.unrecognised"
 
 
 def test_reference_gradients_match_centred_differences_on_fresh_networks():

@@ -1,6 +1,7 @@
 """Both bugs fixed, but dW3 'fixed' too: now halved."""
 EXPECTED = {'test_backward_propagation_n': 0}
 MESSAGE = {'test_backward_propagation_n': 'in: dW3 \\('}
+MISTAKE = {'test_backward_propagation_n': 'backward_propagation_n.breaks_a_correct_line'}
 
 # %% [backward_propagation_n]
 def backward_propagation_n(X, Y, cache):

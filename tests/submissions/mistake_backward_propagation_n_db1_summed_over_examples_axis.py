@@ -1,6 +1,7 @@
 """db1 summed over the wrong axis."""
 EXPECTED = {'test_backward_propagation_n': 0}
 MESSAGE = {'test_backward_propagation_n': 'in: db1 \\('}
+MISTAKE = {'test_backward_propagation_n': 'backward_propagation_n.planted_bug_fixed_wrongly'}
 
 # %% [backward_propagation_n]
 def backward_propagation_n(X, Y, cache):

@@ -1,6 +1,7 @@
 """Both planted bugs left in place."""
 EXPECTED = {'test_backward_propagation_n': 0}
 MESSAGE = {'test_backward_propagation_n': 'in: db1, dW2 \\('}
+MISTAKE = {'test_backward_propagation_n': 'backward_propagation_n.both_bugs_left'}
 
 # %% [backward_propagation_n]
 def backward_propagation_n(X, Y, cache):

@@ -1,6 +1,7 @@
 """Only the db1 bug fixed; dW2 is still doubled."""
 EXPECTED = {'test_backward_propagation_n': 0}
 MESSAGE = {'test_backward_propagation_n': 'in: dW2 \\('}
+MISTAKE = {'test_backward_propagation_n': 'backward_propagation_n.dw2_bug_left'}
 
 # %% [backward_propagation_n]
 def backward_propagation_n(X, Y, cache):

@@ -1,6 +1,7 @@
 """Only the dW2 bug fixed; db1 is still four times too large."""
 EXPECTED = {'test_backward_propagation_n': 0}
 MESSAGE = {'test_backward_propagation_n': 'in: db1 \\('}
+MISTAKE = {'test_backward_propagation_n': 'backward_propagation_n.db1_bug_left'}
 
 # %% [backward_propagation_n]
 def backward_propagation_n(X, Y, cache):

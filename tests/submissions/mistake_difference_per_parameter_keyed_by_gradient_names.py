@@ -1,6 +1,7 @@
 """The report keyed 'dW1', 'db1', ... instead of 'W1', 'b1', ...."""
 EXPECTED = {'test_difference_per_parameter': 0}
 MESSAGE = {'test_difference_per_parameter': 'keys should be'}
+MISTAKE = {'test_difference_per_parameter': 'difference_per_parameter.keyed_by_gradient_names'}
 
 # %% [difference_per_parameter]
 def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):

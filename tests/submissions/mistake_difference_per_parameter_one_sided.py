@@ -1,6 +1,7 @@
 """A one-sided difference in the report."""
 EXPECTED = {'test_difference_per_parameter': 0}
 MESSAGE = {'test_difference_per_parameter': 'one-sided difference'}
+MISTAKE = {'test_difference_per_parameter': 'difference_per_parameter.one_sided_difference'}
 
 # %% [difference_per_parameter]
 def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):

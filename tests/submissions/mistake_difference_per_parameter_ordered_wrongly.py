@@ -1,6 +1,7 @@
 """The report's keys in reverse order."""
 EXPECTED = {'test_difference_per_parameter': 0}
 MESSAGE = {'test_difference_per_parameter': 'in that order'}
+MISTAKE = {'test_difference_per_parameter': 'difference_per_parameter.keys_in_the_wrong_order'}
 
 # %% [difference_per_parameter]
 def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):

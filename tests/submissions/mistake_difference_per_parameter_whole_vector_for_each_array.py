@@ -1,6 +1,7 @@
 """Every array gets the difference of the whole vector."""
 EXPECTED = {'test_difference_per_parameter': 0}
 MESSAGE = {'test_difference_per_parameter': 'entries only'}
+MISTAKE = {'test_difference_per_parameter': 'difference_per_parameter.whole_vector_for_each_array'}
 
 # %% [difference_per_parameter]
 def difference_per_parameter(parameters, gradients, X, Y, epsilon=1e-7):

@@ -1,6 +1,7 @@
 """grad taken at theta + epsilon."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'at theta itself'}
+MISTAKE = {'test_gradient_check': 'gradient_check.backward_at_shifted_theta'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """Dividing by epsilon instead of 2 * epsilon."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'not by epsilon'}
+MISTAKE = {'test_gradient_check': 'gradient_check.divides_by_epsilon'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

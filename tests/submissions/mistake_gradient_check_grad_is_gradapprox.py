@@ -1,6 +1,7 @@
 """grad = gradapprox: the check compares a number with itself."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'not be gradapprox'}
+MISTAKE = {'test_gradient_check': 'gradient_check.grad_is_gradapprox'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

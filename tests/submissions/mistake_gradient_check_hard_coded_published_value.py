@@ -1,6 +1,7 @@
 """Returns the value published for x = 2, theta = 4."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'same number whatever'}
+MISTAKE = {'test_gradient_check': 'gradient_check.hard_coded'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """Uses 1e-7 whatever epsilon it is given."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'ignores its epsilon'}
+MISTAKE = {'test_gradient_check': 'gradient_check.ignores_epsilon'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

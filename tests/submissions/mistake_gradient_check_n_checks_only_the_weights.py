@@ -1,6 +1,7 @@
 """Only the entries of W1, W2 and W3 are perturbed."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'biases'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.weights_only'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

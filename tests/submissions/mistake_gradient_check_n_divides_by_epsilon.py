@@ -1,6 +1,7 @@
 """Dividing by epsilon instead of 2 * epsilon."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'not by epsilon'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.divides_by_epsilon'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

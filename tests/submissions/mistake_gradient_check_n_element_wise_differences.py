@@ -1,6 +1,7 @@
 """The difference computed entry by entry: an array, not a number."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'one number'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.returned_an_array'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """The whole vector nudged at once."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'one entry at a time'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.every_parameter_at_once'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """The copies cast to float32."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'single precision'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.single_precision'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

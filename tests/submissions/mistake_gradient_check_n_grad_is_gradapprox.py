@@ -1,6 +1,7 @@
 """grad replaced by gradapprox before comparing."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'not be gradapprox'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.grad_is_gradapprox'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

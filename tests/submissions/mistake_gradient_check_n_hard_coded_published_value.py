@@ -1,6 +1,7 @@
 """Returns the value published for the planted bugs."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'same number whatever'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.hard_coded'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """range(num_parameters - 1): the last entry is never checked."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'never computed'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.missed_entries'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

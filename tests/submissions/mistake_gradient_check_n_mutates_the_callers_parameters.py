@@ -1,6 +1,7 @@
 """Nudges the caller's arrays in place and never puts them back."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'parameters you were given changed'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.changes_its_inputs'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

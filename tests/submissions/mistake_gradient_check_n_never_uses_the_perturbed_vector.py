@@ -1,6 +1,7 @@
 """The cost always evaluated at the unperturbed parameters."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'came out equal'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.cost_not_perturbed'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """The numerator alone, never divided."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'alone'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.no_denominator'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """A one-sided difference in the N-D check."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'one-sided difference'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.one_sided_difference'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

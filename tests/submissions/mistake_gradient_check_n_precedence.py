@@ -1,6 +1,7 @@
 """(J_plus[i] - J_minus[i]) / 2 * epsilon."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'far too small'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.operator_precedence'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

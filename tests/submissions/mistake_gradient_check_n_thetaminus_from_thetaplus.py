@@ -1,6 +1,7 @@
 """thetaminus = thetaplus, then minus epsilon: back at theta."""
 EXPECTED = {'test_gradient_check_n': 0}
 MESSAGE = {'test_gradient_check_n': 'fresh copy'}
+MISTAKE = {'test_gradient_check_n': 'gradient_check_n.thetaminus_not_a_fresh_copy'}
 
 # %% [gradient_check_n]
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):

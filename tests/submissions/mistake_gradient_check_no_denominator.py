@@ -1,6 +1,7 @@
 """The numerator alone, never divided."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'alone'}
+MISTAKE = {'test_gradient_check': 'gradient_check.no_denominator'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

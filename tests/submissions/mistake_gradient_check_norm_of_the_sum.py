@@ -1,6 +1,7 @@
 """np.linalg.norm(grad + gradapprox) as the denominator."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': '\\|\\|grad \\+ gradapprox\\|\\|'}
+MISTAKE = {'test_gradient_check': 'gradient_check.norm_of_the_sum'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """A one-sided difference (J(theta + eps) - J(theta)) / eps."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'one-sided difference'}
+MISTAKE = {'test_gradient_check': 'gradient_check.one_sided_difference'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

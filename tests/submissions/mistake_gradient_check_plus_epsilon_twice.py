@@ -1,6 +1,7 @@
 """theta + epsilon on both sides."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'came out equal'}
+MISTAKE = {'test_gradient_check': 'gradient_check.cost_not_perturbed'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """(J_plus - J_minus) / 2 * epsilon."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'far too small'}
+MISTAKE = {'test_gradient_check': 'gradient_check.operator_precedence'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

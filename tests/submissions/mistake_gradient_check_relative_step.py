@@ -1,6 +1,7 @@
 """theta * (1 + epsilon) and theta * (1 - epsilon)."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'theta \\* epsilon'}
+MISTAKE = {'test_gradient_check': 'gradient_check.relative_step'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

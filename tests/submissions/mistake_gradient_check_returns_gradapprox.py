@@ -1,6 +1,7 @@
 """Returns gradapprox instead of the difference."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'returned gradapprox'}
+MISTAKE = {'test_gradient_check': 'gradient_check.returns_gradapprox'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -1,6 +1,7 @@
 """Squared norms in numerator and denominator."""
 EXPECTED = {'test_gradient_check': 0}
 MESSAGE = {'test_gradient_check': 'squared norms'}
+MISTAKE = {'test_gradient_check': 'gradient_check.squared_norms'}
 
 # %% [gradient_check]
 def gradient_check(x, theta, epsilon=1e-7, print_msg=False):

@@ -158,8 +158,10 @@ def test_grading_the_instructors_class_grades_and_exports_only_its_students(tmp_
     assert students_in_gradebook(root) == ["alice"]
     for step in ("submitted", "autograded", "feedback"):
         assert [p.name for p in (root / step).iterdir()] == ["alice"], step
-    assert [p.name for p in (root / "grading_status" / course.ASSIGNMENT).iterdir()] == \
-        ["alice.json"]
+    assert sorted(p.name for p in (root / "grading_status" / course.ASSIGNMENT).iterdir()) == \
+        ["_run.json", "alice.json"]  # the student's record, and the run's totals
+    with open(root / "reports" / course.ASSIGNMENT / "students.csv", newline="") as handle:
+        assert {row["student_id"] for row in csv.DictReader(handle)} == {"alice"}
     assert tree_digest(root / course.DEMO) == demo_before, "grading the class changed demo/"
 
 

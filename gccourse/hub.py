@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from gradekit.hub import Hub, HubError
+from gradekit.hub import Hub, HubError, others_can_enter
 
 from . import course
 
@@ -28,7 +28,12 @@ def make_hub(prefix, instructors=(INSTRUCTOR,), students=tuple(STUDENTS)):
 
 def set_up(hub, python=DEFAULT_PYTHON, log=print):
     """Install, make the accounts, prepare the course; returns the passwords."""
-    hub.install(python, REQUIREMENTS, course.ROOT, log=log)
+    if others_can_enter(course.ROOT):
+        # the checkout holds every answer (source/, demo/students/, the
+        # catalogue, gccourse/reference.py): no student may read it
+        raise HubError(f"other accounts can read this checkout ({course.ROOT}), answers and "
+                       f"all: make it private first (chmod o-rwx {course.ROOT})")
+    hub.install(python, REQUIREMENTS, course.ROOT, private_packages=["gccourse"], log=log)
     passwords = hub.add_accounts()
     hub.prepare(COURSE_FILES, COURSE_FOLDER)
     return passwords

@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import pwd
+import resource
 import secrets
 import shutil
 import signal
@@ -40,6 +41,11 @@ from .limits import CONTROLLERS, _mounts
 PROXY_PACKAGE = "configurable-http-proxy@5.0.1"
 #: the prefix of every cgroup v1 group delegated to a hub account
 CGROUP_PREFIX = "gradekit-"
+#: the group whose members (the instructors) may read the course's own
+#: package in the hub's venv: its checks and reference answers
+INSTRUCTOR_GROUP = "gradekit-teach"
+#: processes and threads each student's server may have in all
+STUDENT_PROCESSES = 256
 
 
 class HubError(RuntimeError):
@@ -56,8 +62,40 @@ def _run(cmd, **kwargs):
         raise HubError(f"{' '.join(map(str, cmd))} failed: {(error.stderr or '').strip()[-2000:]}") from None
 
 
-def _as(user, cmd, **kwargs):
-    return _run(["runuser", "-u", user, "--", *cmd], **kwargs)
+def _check_root_only(path):
+    """Refuse a hub folder that another account could have prepared or
+    could change: root runs what it finds there. Every existing folder on
+    the way must be root's, and not writable by others unless it is sticky
+    (like /tmp) and what lies in it is root's."""
+    path = Path(os.path.abspath(path))
+    for folder in [*reversed(path.parents), path]:
+        try:
+            info = os.lstat(folder)
+        except FileNotFoundError:
+            return
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != 0:
+            raise HubError(f"{folder} is not a folder of root's: choose a --prefix that only "
+                           "root can change")
+        if info.st_mode & 0o022 and not (info.st_mode & stat.S_ISVTX):
+            raise HubError(f"{folder} can be changed by other accounts: choose a --prefix that "
+                           "only root can change")
+
+
+def others_can_enter(path):
+    """Whether an account other than the owner could reach ``path``'s
+    contents (every folder on the way open to others)."""
+    path = Path(os.path.abspath(path))
+    return all(os.stat(folder).st_mode & stat.S_IXOTH for folder in [*path.parents, path])
+
+
+def _check_port_free(port):
+    import socket
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise HubError(f"port {port} on 127.0.0.1 is taken: another program listens there "
+                           "(choose another with --port)") from None
 
 
 class Hub:
@@ -76,6 +114,7 @@ class Hub:
         self.state = self.prefix / "hub"
         self.port = None
         self.course_roots = {}
+        self.private_packages = []
         self._process = None
 
     @property
@@ -89,10 +128,12 @@ class Hub:
     # ------------------------------------------------------------------
     # installation (once per machine)
     # ------------------------------------------------------------------
-    def install(self, python, requirements, project, log=print):
+    def install(self, python, requirements, project, private_packages=(), log=print):
         """The hub's own venv (from ``python``, which every account can run),
         with ``requirements`` and ``project`` (installed as a copy, not
-        linked to the folder it came from), and the proxy from npm."""
+        linked to the folder it came from), and the proxy from npm. The
+        ``private_packages`` (the course's checks and answers) are readable
+        by the instructors' group only."""
         if os.geteuid() != 0:
             raise HubError("a hub with local accounts runs as root (sudo ./course hub)")
         for program in ("runuser", "useradd", "userdel", "chpasswd"):
@@ -101,8 +142,10 @@ class Hub:
         if not shutil.which("npm"):
             raise HubError("npm is missing: JupyterHub's proxy comes from npm "
                            "(Debian: apt-get install npm)")
+        _check_root_only(self.prefix)
         self.prefix.mkdir(parents=True, exist_ok=True)
         os.chmod(self.prefix, 0o755)
+        _check_root_only(self.prefix)  # made by root, in a folder only root may change
         if not (self.venv / "bin" / "python").exists():
             log(f"hub: creating {self.venv} from {python} ...")
             _run([python, "-m", "venv", str(self.venv)])
@@ -132,6 +175,22 @@ class Hub:
         }, indent=1))
         for folder in (self.venv, self.prefix / "proxy"):
             _run(["chmod", "-R", "a+rX,go-w", str(folder)])
+        for package in private_packages:
+            # the course's checks and reference answers: the instructors'
+            # servers import them to grade; no student may read them
+            found = _run([str(self.venv / "bin" / "python"), "-c",
+                          "import importlib.util, sys, os; "
+                          "print(os.path.dirname(importlib.util.find_spec(sys.argv[1]).origin))",
+                          package]).stdout.strip()
+            self.private_packages.append(Path(found))
+        self._ensure_group()
+        for folder in self.private_packages:
+            _run(["chgrp", "-R", "--no-dereference", INSTRUCTOR_GROUP, str(folder)])
+            _run(["chmod", "-R", "o-rwx", str(folder)])
+
+    def _ensure_group(self):
+        if subprocess.run(["getent", "group", INSTRUCTOR_GROUP], capture_output=True).returncode:
+            _run(["groupadd", "--system", INSTRUCTOR_GROUP])
 
     # ------------------------------------------------------------------
     # accounts
@@ -152,24 +211,42 @@ class Hub:
             else:
                 if existing.pw_gecos.split(",")[0] != self.comment:
                     raise HubError(f"the account {user} exists and is not one this hub made")
+            if user in self.instructors:
+                self._ensure_group()
+                _run(["usermod", "--append", "--groups", INSTRUCTOR_GROUP, user])
             passwords[user] = secrets.token_urlsafe(12)
             _run(["chpasswd"], input=f"{user}:{passwords[user]}\n")
         return passwords
 
     def remove_accounts(self):
+        """Remove the accounts this hub made, with their homes, after every
+        process of theirs has ended (all of them at once, until none is
+        left, so that none can outlive the others' removal)."""
+        mine = []
         for user in self.users:
             try:
                 existing = pwd.getpwnam(user)
             except KeyError:
                 continue
-            if existing.pw_gecos.split(",")[0] != self.comment:
-                continue  # never remove an account a hub did not make
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
-            for attempt in range(50):
-                if subprocess.run(["pgrep", "-u", user], capture_output=True).returncode:
-                    break
-                time.sleep(0.1)
-            _run(["userdel", "--remove", user], check=False)
+            if existing.pw_gecos.split(",")[0] == self.comment:
+                mine.append(existing)  # never remove an account a hub did not make
+        for attempt in range(100):
+            alive = [e for e in mine
+                     if not subprocess.run(["pgrep", "-U", str(e.pw_uid)],
+                                           capture_output=True).returncode]
+            if not alive:
+                break
+            for entry in alive:
+                subprocess.run(["pkill", "-KILL", "-U", str(entry.pw_uid)], capture_output=True)
+            time.sleep(0.1)
+        failed = []
+        for entry in mine:
+            done = subprocess.run(["userdel", "--remove", entry.pw_name],
+                                  capture_output=True, text=True)
+            if done.returncode not in (0, 12):  # 12: the home was already gone
+                failed.append(f"{entry.pw_name} ({done.stderr.strip()})")
+        if failed:
+            raise HubError("could not remove the account(s) " + ", ".join(failed))
 
     # ------------------------------------------------------------------
     # what the administrator sets up once
@@ -218,30 +295,39 @@ class Hub:
                 _run(["chown", "-R", "--no-dereference", f"{user}:{user}", str(root)])
             self.course_roots[user] = root
             parent = self.delegate_cgroup(user)
-            self._user_file(user, ".jupyter/nbgrader_config.py",
-                            "# Written by gradekit.hub for this instructor.\n"
-                            "c = get_config()  # noqa: F821\n"
-                            f"c.CourseDirectory.root = {str(root)!r}\n"
-                            + (f"c.SubmissionLimits.cgroup_parent = {parent!r}\n" if parent else ""))
+            self._config_file(user, "nbgrader_config.py",
+                              "# Written by gradekit.hub for this instructor.\n"
+                              "c = get_config()  # noqa: F821\n"
+                              f"c.CourseDirectory.root = {str(root)!r}\n"
+                              + (f"c.SubmissionLimits.cgroup_parent = {parent!r}\n" if parent else ""))
+            # formgrader's own pages escape what they show (gradekit.formgrader_guard)
+            self._config_file(user, "jupyter_server_config.json", json.dumps({
+                "ServerApp": {"jpserver_extensions": {
+                    "gradekit.formgrader_guard": True}}}, indent=1))
         for user in self.students:
             # the students' servers have no formgrader, course list or
             # assignment-creation tools (nbgrader's documented way)
-            self._user_file(user, ".jupyter/jupyter_server_config.json", json.dumps({
+            self._config_file(user, "jupyter_server_config.json", json.dumps({
                 "ServerApp": {"jpserver_extensions": {
                     "nbgrader.server_extensions.formgrader": False,
                     "nbgrader.server_extensions.course_list": False}}}, indent=1))
-            self._user_file(user, ".jupyter/labconfig/page_config.json", json.dumps({
+            self._config_file(user, "labconfig/page_config.json", json.dumps({
                 "disabledExtensions": {
                     "@jupyter/nbgrader:formgrader": True,
                     "@jupyter/nbgrader:course-list": True,
                     "@jupyter/nbgrader:create-assignment": True}}, indent=1))
+        _run(["chmod", "-R", "a+rX,go-w", str(self.etc.parent)])
 
-    def _user_file(self, user, relative, text):
-        entry = pwd.getpwnam(user)
-        path = Path(entry.pw_dir) / relative
-        # made as the user, so that no link in their home leads root elsewhere
-        _as(user, ["mkdir", "-p", str(path.parent)])
-        _as(user, ["sh", "-c", 'cat > "$1"', "sh", str(path)], input=text)
+    def user_config(self, user):
+        """The folder of ``user``'s own Jupyter configuration: root's, not in
+        their home (nothing is written into a home, where its owner could
+        make the write fail or lead elsewhere)."""
+        return self.etc.parent / "users" / user
+
+    def _config_file(self, user, relative, text):
+        path = self.user_config(user) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
 
     def delegate_cgroup(self, user):
         """A control group of the instructor's own, under which grading makes
@@ -297,6 +383,14 @@ class Hub:
         self.remove_accounts()
         self.remove_cgroups()
         shutil.rmtree(self.exchange, ignore_errors=True)
+        # the hub's database (sessions, tokens) and cookie secret, and the
+        # users' configuration: nothing of these accounts outlives them
+        shutil.rmtree(self.state, ignore_errors=True)
+        shutil.rmtree(self.etc.parent / "users", ignore_errors=True)
+        # the instructors' group goes too; the course's package stays root's
+        for folder in getattr(self, "private_packages", []):
+            _run(["chgrp", "-R", "--no-dereference", "root", str(folder)], check=False)
+        subprocess.run(["groupdel", INSTRUCTOR_GROUP], capture_output=True)
 
     # ------------------------------------------------------------------
     # running
@@ -309,6 +403,7 @@ class Hub:
             "proxy": str(self.proxy), "venv": str(self.venv), "etc": str(self.etc),
             "state": str(self.state), "instructors": self.instructors,
             "students": self.students, "cgroup_prefix": CGROUP_PREFIX,
+            "users_config": str(self.etc.parent / "users"),
         }
         (self.state / "settings.json").write_text(json.dumps(settings, indent=1))
         (self.state / "jupyterhub_config.py").write_text(
@@ -320,7 +415,13 @@ class Hub:
 
     def start(self, port, hub_port=None, api_port=None, timeout=90):
         from .localservices import free_port
+        _check_port_free(port)
         self.port = port
+        # every start is a new hub: no session, token or cookie of an
+        # earlier one (and its accounts) is still good
+        for stale in ("jupyterhub.sqlite", "jupyterhub_cookie_secret"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.state / stale).unlink()
         config = self.write_config(port, hub_port or free_port(), api_port or free_port())
         log = open(self.state / "jupyterhub.log", "ab")
         self._process = subprocess.Popen(
@@ -335,7 +436,7 @@ class Hub:
                 raise HubError(f"JupyterHub stopped at start; see {self.state / 'jupyterhub.log'}")
             try:
                 with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2) as answer:
-                    if answer.status == 200:
+                    if answer.status == 200 and self._process.poll() is None:
                         return self
             except OSError:
                 time.sleep(0.5)
@@ -387,7 +488,10 @@ def configure(c, settings_file):
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
     c.Authenticator.allowed_users = set(settings["instructors"] + settings["students"])
-    c.Authenticator.admin_users = set(settings["instructors"])
+    # no admin (nbgrader needs none: an admin's session would reach every
+    # account's server), and no one but the listed accounts
+    c.Authenticator.admin_users = set()
+    c.Authenticator.allow_existing_users = False
     c.PAMAuthenticator.open_sessions = False
     c.JupyterHub.spawner_class = _course_spawner()
     c.Spawner.cmd = [str(Path(settings["venv"]) / "bin" / "jupyterhub-singleuser")]
@@ -396,12 +500,13 @@ def configure(c, settings_file):
     c.Spawner.environment = {
         # nbgrader runs alembic by name: the venv's programs come first
         "PATH": f"{Path(settings['venv']) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-        "JUPYTER_CONFIG_PATH": settings["etc"],
+        "JUPYTER_CONFIG_PATH": settings["etc"],  # CourseSpawner puts the user's own first
     }
     c.Spawner.start_timeout = 120
     c.Spawner.http_timeout = 90
     c.CourseSpawner.cgroup_prefix = settings["cgroup_prefix"]
     c.CourseSpawner.instructors = settings["instructors"]
+    c.CourseSpawner.users_config = settings["users_config"]
 
 
 def _course_spawner():
@@ -417,6 +522,17 @@ def _course_spawner():
                                 help="prefix of the control group delegated to each instructor")
         instructors = List(Unicode(), config=True,
                            help="accounts whose servers start in their delegated group (cgroup v2)")
+        users_config = Unicode("", config=True,
+                               help="folder of each user's own Jupyter configuration "
+                                    "(<folder>/<user>), put first on JUPYTER_CONFIG_PATH")
+
+        def get_env(self):
+            env = super().get_env()
+            if self.users_config:
+                own = os.path.join(self.users_config, self.user.name)
+                env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+                    p for p in (own, env.get("JUPYTER_CONFIG_PATH", "")) if p)
+            return env
 
         def make_preexec_fn(self, name):
             drop = super().make_preexec_fn(name)
@@ -427,9 +543,14 @@ def _course_spawner():
                 if v2 and candidate.is_dir():
                     folder = candidate / "cgroup.procs"
 
+            student = name not in self.instructors
+
             def preexec():
                 if folder is not None:
                     folder.write_text(str(os.getpid()))
+                if student:  # a fork bomb in one student's server stops at their own share
+                    resource.setrlimit(resource.RLIMIT_NPROC,
+                                       (STUDENT_PROCESSES, STUDENT_PROCESSES))
                 drop()
             return preexec
 

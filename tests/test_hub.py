@@ -88,7 +88,19 @@ def _points(fixture):
 
 
 @pytest.fixture(scope="module")
-def semester():
+def private_checkout():
+    """The checkout holds every answer: the hub refuses one that other
+    accounts can read, so it is private while these tests run."""
+    mode = ROOT.stat().st_mode
+    os.chmod(ROOT, mode & ~0o007)
+    try:
+        yield
+    finally:
+        os.chmod(ROOT, mode)
+
+
+@pytest.fixture(scope="module")
+def semester(private_checkout):
     """The hub, its accounts and a browser; removed afterwards."""
     if os.geteuid() != 0:
         pytest.fail("the hub test makes local accounts and runs JupyterHub: run it as root",
@@ -127,9 +139,11 @@ def semester():
 
 
 def _host_state():
+    import grp
     accounts = sorted(entry.pw_name for entry in pwd.getpwall())
-    groups = sorted(str(p) for p in Path("/sys/fs/cgroup").glob("*/gradekit-*"))
-    return accounts, groups
+    groups = sorted(entry.gr_name for entry in grp.getgrall())
+    cgroups = sorted(str(p) for p in Path("/sys/fs/cgroup").glob("*/gradekit-*"))
+    return accounts, groups, cgroups
 
 
 class Semester:
@@ -303,7 +317,8 @@ def test_a_semester_on_the_hub(semester):
          "gccourse", "grade", "--course", str(copy), "--workers", "2", "--no-feedback"],
         capture_output=True, text=True, timeout=600, cwd="/",
         env={"PATH": f"{s.hub.venv / 'bin'}:/usr/bin:/bin", "HOME": str(copy.parent),
-             "JUPYTER_CONFIG_PATH": str(s.hub.etc)})
+             # as in a terminal of the instructor's JupyterLab
+             "JUPYTER_CONFIG_PATH": f"{s.hub.user_config(s.instructor)}:{s.hub.etc}"})
     assert done.returncode == 0, done.stdout + done.stderr
     with sqlite3.connect(copy / "gradebook.db") as db:
         rows = dict(db.execute(
@@ -328,6 +343,15 @@ def test_a_semester_on_the_hub(semester):
     assert not ran and not dialogs
     assert not re.search(rf"<script[^>]*>[^<]*{MARK}", html)
     assert not re.search(rf"on\w+\s*=\s*[\"']?{MARK}", html)
+
+    # a link a student sends the instructor: an id that closes formgrader's
+    # script string (stock nbgrader runs it; gradekit.formgrader_guard)
+    teacher.goto(s.user_url(s.instructor, "formgrader/manage_students/"
+                            f"%22;window.{MARK}_link=1;%22/{course.ASSIGNMENT}"))
+    teacher.wait_for_load_state("networkidle")
+    s.shot(teacher, "instructor-follows-a-students-link")
+    assert teacher.evaluate(f"() => window.{MARK}_link") is None
+    assert not dialogs
 
     # 5. feedback: generated and released in formgrader, fetched by students
     teacher.goto(s.user_url(s.instructor, "formgrader"))
@@ -398,6 +422,8 @@ def test_a_student_reaches_nothing_past_their_own_account(semester):
         "neighbour_home": pwd.getpwnam(neighbour).pw_dir,
         "exchange": s.hub.exchange, "course_id": course_hub.COURSE_ID,
         "cgroup": Path("/sys/fs/cgroup/memory") / f"gradekit-{s.instructor}",
+        "answers": next(iter(s.hub.private_packages)),
+        "checkout": ROOT,
     }
     watched = [s.course_root(), Path(values["neighbour_home"]) / course.ASSIGNMENT, s.hub.exchange]
     before = [_digest(folder) for folder in watched]
@@ -418,7 +444,7 @@ def test_a_student_reaches_nothing_past_their_own_account(semester):
     assert s.formgrader_scores, "the semester test did not run first"
 
 
-def test_course_hub_starts_with_printed_passwords_and_stops_cleanly():
+def test_course_hub_starts_with_printed_passwords_and_stops_cleanly(private_checkout):
     """`./course hub`: the demo accounts' printed passwords log in (PAM, as
     the hub checks them), the hub answers, and Ctrl-C stops it, removing the
     accounts, their processes and their control groups."""
@@ -470,3 +496,45 @@ def test_course_hub_starts_with_printed_passwords_and_stops_cleanly():
         assert subprocess.run(["pgrep", "-U", str(uid)], capture_output=True).returncode == 1
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/health", timeout=5)
+
+
+def test_the_hub_refuses_a_checkout_others_can_read(tmp_path, monkeypatch):
+    """Every answer is in the checkout: a hub installed from one that other
+    accounts can enter would hand them to every student."""
+    from gradekit.hub import HubError, others_can_enter
+    checkout = Path(tempfile.mkdtemp(prefix="gradekit-checkout-"))  # in /tmp: open to all
+    try:
+        os.chmod(checkout, 0o755)
+        assert others_can_enter(checkout)
+        monkeypatch.setattr(course_hub.course, "ROOT", checkout)
+        hub = course_hub.make_hub(tmp_path / "prefix", ["gkt-never-made"], [])
+        with pytest.raises(HubError, match="make it private first"):
+            course_hub.set_up(hub, log=lambda *a: None)
+        os.chmod(checkout, 0o750)
+        assert not others_can_enter(checkout)
+    finally:
+        shutil.rmtree(checkout)
+    assert not (tmp_path / "prefix").exists()
+    with pytest.raises(KeyError):
+        pwd.getpwnam("gkt-never-made")
+
+
+def test_the_hub_refuses_a_prefix_another_account_could_prepare(tmp_path):
+    """Root runs what it finds in the hub's folder: a --prefix in a folder
+    another account owns or may write is refused before anything runs."""
+    from gradekit.hub import HubError, _check_root_only
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)  # writable by everyone, not sticky
+    with pytest.raises(HubError, match="changed by other accounts"):
+        _check_root_only(shared / "gkhub")
+    owned = tmp_path / "owned"
+    owned.mkdir()
+    os.chown(owned, pwd.getpwnam("nobody").pw_uid, -1)
+    with pytest.raises(HubError, match="not a folder of root's"):
+        _check_root_only(owned / "gkhub")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path)
+    with pytest.raises(HubError, match="not a folder of root's"):
+        _check_root_only(link / "gkhub")
+    _check_root_only(tmp_path / "fine" / "gkhub")  # root's folders, /tmp sticky

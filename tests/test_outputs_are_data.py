@@ -586,3 +586,23 @@ def test_a_print_that_arrives_in_pieces_is_one_output():
         ("execute_result", None, None),
         ("stream", "stdout", "after\n"),
         ("stream", "stdout", ["not", "a string"])]
+
+
+def test_formgrader_guard_escapes_ids_taken_from_the_url():
+    """nbgrader's formgrader writes the student id from the URL into a
+    script; gradekit.formgrader_guard turns on escaping for its pages (the
+    hub test follows such a link in chromium)."""
+    from jinja2 import Environment, FileSystemLoader
+    from nbgrader.server_extensions.formgrader import handlers
+
+    from gradekit.formgrader_guard import guard
+    environment = Environment(loader=FileSystemLoader([handlers.template_path]))
+    attack = '";window.STOLEN_BY_ATTACKER_link=1;"'
+
+    def page():
+        return environment.get_template("manage_students_assignments.tpl").render(
+            student_id=attack, base_url="/user/ann", assignment_id="gradient_checking")
+    assert f'var student_id = "{attack}";' in page()  # stock: the script string is closed
+    assert guard({"nbgrader_jinja2_env": environment})
+    assert 'var student_id = "&#34;;window.STOLEN_BY_ATTACKER_link=1;&#34;";' in page()
+    assert not guard({})

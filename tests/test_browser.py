@@ -33,6 +33,8 @@ from gccourse import course
 from gradekit.stubs import split_regions, stub_lines
 from gccourse.submissions import grade_id
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",

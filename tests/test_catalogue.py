@@ -65,6 +65,7 @@ def test_catalogue_covers_the_mistakes_students_make(required):
     assert any(required in entry.name for entry in MISTAKES)
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
 def test_catalogue_entry_is_graded_as_its_file_says(outcomes, entry):
     """Its points, its messages and (in its status record) the id of each
@@ -79,6 +80,7 @@ def test_catalogue_entry_is_graded_as_its_file_says(outcomes, entry):
         assert REGISTRY[mistake].fits(shown), (mistake, REGISTRY[mistake].message, shown)
 
 
+@pytest.mark.catalogue
 def test_catalogue_table_has_a_row_per_entry_and_the_counts(outcomes, request):
     table = request.config.catalogue_table
     assert all(f"\n{name} " in table for name in outcomes)

@@ -25,6 +25,9 @@ from gccourse.mistakes import REGISTRY
 from gradekit import grading, localservices, report
 from gccourse.demo import copy_course
 
+# The grading-day command: classes on several workers, a Dask cluster, PostgreSQL.
+pytestmark = pytest.mark.cluster
+
 HOSTILE = ROOT / "tests" / "hostile"
 QUIET = {"progress_stream": open(os.devnull, "w"), "echo": lambda *a: None}
 
@@ -60,6 +63,7 @@ def graded_class(tmp_path_factory):
     return root, expected, result
 
 
+@pytest.mark.hostile
 def test_every_submission_earns_the_catalogues_points_on_two_workers(graded_class):
     root, expected, result = graded_class
     points = earned(root)
@@ -69,6 +73,7 @@ def test_every_submission_earns_the_catalogues_points_on_two_workers(graded_clas
     assert len({o.worker for o in result.outcomes}) == 2, "both workers graded"
 
 
+@pytest.mark.hostile
 def test_a_vandal_graded_in_parallel_harms_no_neighbour(graded_class):
     root, expected, _ = graded_class
     vandal = "hostile_vandalises_neighbours"
@@ -79,6 +84,7 @@ def test_a_vandal_graded_in_parallel_harms_no_neighbour(graded_class):
         nbformat.read(notebook, as_version=4)
 
 
+@pytest.mark.hostile
 def test_a_damaged_notebook_fails_with_its_reason_and_stops_nothing(graded_class):
     root, expected, result = graded_class
     outcome = next(o for o in result.outcomes if o.student == "damaged")
@@ -90,6 +96,7 @@ def test_a_damaged_notebook_fails_with_its_reason_and_stops_nothing(graded_class
     assert f"graded:               {len(expected) + 1}" in summary
 
 
+@pytest.mark.hostile
 def test_feedback_and_the_grade_export_are_written_for_every_graded_submission(graded_class):
     root, expected, _ = graded_class
     for student in [*expected, "hostile_vandalises_neighbours"]:
@@ -103,6 +110,7 @@ def test_feedback_and_the_grade_export_are_written_for_every_graded_submission(g
     assert rows["damaged"]["status"].startswith("failed: ")
 
 
+@pytest.mark.hostile
 def test_the_summary_names_the_slowest_submissions_and_peak_memory(graded_class):
     _, _, result = graded_class
     summary = result.summary()
@@ -118,6 +126,7 @@ def test_the_summary_names_the_slowest_submissions_and_peak_memory(graded_class)
             assert 30 * 2 ** 20 < outcome.child_peak_rss < 2 * 1024 ** 3
 
 
+@pytest.mark.hostile
 def test_running_again_grades_nothing_twice(graded_class):
     root, expected, first = graded_class
     graded_files = {p: p.stat().st_mtime_ns for p in (root / "autograded").rglob("*.ipynb")}

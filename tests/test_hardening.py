@@ -122,27 +122,32 @@ def autograded(run, name):
     return run["root"] / "autograded" / name / course.ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", ["aaa_bystander", *ALL])
 def test_every_submission_earns_its_honest_score_when_hardened(hardened, name):
     outcome = hardened["outcomes"][name]
     assert not outcome.problems(), outcome.problems()
 
 
+@pytest.mark.hostile
 def test_reading_the_instructors_solutions_earns_nothing(hardened, stock):
     assert hardened["outcomes"]["hostile_steals_solutions"].earned["test_forward_propagation"] == 0
     assert stock["rest"]["outcomes"]["hostile_steals_solutions"].earned["test_forward_propagation"] == 1
 
 
+@pytest.mark.hostile
 def test_the_gradebook_is_out_of_reach(hardened, stock):
     assert total(hardened, "aaa_bystander") == 20
     assert total(stock["harmful"], "aaa_bystander") == 0  # zeroed by hostile_rewrites_gradebook
 
 
+@pytest.mark.hostile
 def test_there_is_no_network(hardened, stock):
     assert hardened["received"] == b""
     assert stock["harmful"]["received"] == b"hello from a graded notebook"
 
 
+@pytest.mark.hostile
 def test_other_students_files_and_the_course_cannot_be_written(hardened, stock):
     for run, intact in ((hardened, True), (stock["harmful"], False)):
         victims = [autograded(run, "aaa_bystander"),
@@ -150,21 +155,25 @@ def test_other_students_files_and_the_course_cannot_be_written(hardened, stock):
         assert all(("vandalised" != p.read_text()) == intact for p in victims), run["root"]
 
 
+@pytest.mark.hostile
 def test_tags_that_skip_test_cells_are_ignored(hardened, stock):
     assert total(hardened, "hostile_skips_its_tests") == 0
     assert total(stock["rest"], "hostile_skips_its_tests") == 20
 
 
+@pytest.mark.hostile
 def test_grading_cannot_be_told_apart_from_a_students_own_run(hardened, stock):
     assert total(hardened, "hostile_grading_aware") == 19
     assert total(stock["rest"], "hostile_grading_aware") == 20
 
 
+@pytest.mark.hostile
 def test_objects_that_lie_about_comparisons_earn_nothing(hardened):
     earned = hardened["outcomes"]["hostile_lies"].earned
     assert earned["test_gradient_check"] == 0 and earned["test_gradient_check_n"] == 0
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name, killed", [
     ("broken_dies_midway", "exited with status 3"),
     ("broken_segfaults", "segmentation fault"),
@@ -178,17 +187,20 @@ def test_a_dying_kernel_costs_only_the_cell_that_killed_it(hardened, stock, name
     assert total(stock["rest"], name) == 0
 
 
+@pytest.mark.hostile
 def test_a_cell_that_ignores_interrupts_gets_a_new_kernel(hardened, stock):
     assert total(hardened, "broken_ignores_interrupts") == 20
     assert total(stock["rest"], "broken_ignores_interrupts") == 0
 
 
+@pytest.mark.hostile
 def test_an_endless_loop_times_out_and_the_rest_is_graded(hardened):
     assert total(hardened, "broken_loops_forever") == 20
     cells = json.loads(autograded(hardened, "broken_loops_forever").read_text())["cells"]
     assert any(o.get("ename") == "CellTimeoutError" for c in cells for o in c.get("outputs", []))
 
 
+@pytest.mark.hostile
 def test_a_memory_bomb_is_a_memory_error_in_its_cell(hardened, stock):
     def errors(run):
         cells = json.loads(autograded(run, "broken_memory_bomb").read_text())["cells"]
@@ -197,6 +209,7 @@ def test_a_memory_bomb_is_a_memory_error_in_its_cell(hardened, stock):
     assert "MemoryError" not in errors(stock["rest"])  # no limit: 3.2 GB were simply taken
 
 
+@pytest.mark.hostile
 def test_gigantic_output_is_graded_and_the_stored_notebook_stays_small(hardened, stock):
     assert total(hardened, "broken_floods_output") == 20
     assert autograded(hardened, "broken_floods_output").stat().st_size < 1_000_000
@@ -214,6 +227,7 @@ def test_grading_stops_with_a_clear_error_when_the_sandbox_cannot_start(course_c
     assert not autograded({"root": course_copy}, "complete").exists()
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", ["hostile_rewrites_a_test", "hostile_deletes_tests"])
 def test_edited_emptied_or_deleted_test_cells_earn_nothing(hardened, stock, name):
     """nbgrader's own sanitizing (OverwriteCells restores test cells from the
@@ -223,6 +237,7 @@ def test_edited_emptied_or_deleted_test_cells_earn_nothing(hardened, stock, name
     assert total(hardened, name) == expected == total(stock["rest"], name)
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name, cheated", [
     ("hostile_patches_numpy_and_the_checks", "test_gradient_check_n"),
     ("hostile_replaces_a_module", "test_gradient_check"),
@@ -242,6 +257,7 @@ def test_tests_that_a_student_cell_neutered_are_graded_again_out_of_its_reach(
                if o.get("ename") == "AssertionError")
 
 
+@pytest.mark.hostile
 def test_the_grade_export_says_what_happened_to_each_submission(hardened):
     import csv
     with open(hardened["root"] / "grades.csv") as handle:
@@ -285,6 +301,7 @@ def test_a_trusted_regrade_process_that_cannot_start_is_an_error_not_a_pass(tmp_
         process.close()
 
 
+@pytest.mark.hostile
 def test_one_submission_cannot_take_more_than_its_time_budget(tmp_path_factory):
     """Six looping cells at a 4 s cell timeout: stock nbgrader waits out all
     of them; with a 10 s notebook budget ours stops and marks the rest as
@@ -330,6 +347,7 @@ def files_under(run, step, name):
     return [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()] if folder.exists() else []
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", ALL)
 def test_no_solution_line_reaches_an_attackers_graded_files_or_feedback(hardened, name):
     wanted = solution_lines()
@@ -339,6 +357,7 @@ def test_no_solution_line_reaches_an_attackers_graded_files_or_feedback(hardened
         assert not leaked, (path, leaked[:3])
 
 
+@pytest.mark.hostile
 def test_nothing_on_the_host_changed(hardened, stock):
     """Not the repository's configuration, its course files, nor this
     environment's activate scripts; and the gradebook still opens with the
@@ -349,6 +368,7 @@ def test_nothing_on_the_host_changed(hardened, stock):
     assert config == (ROOT / "nbgrader_config.py").read_text()
 
 
+@pytest.mark.hostile
 def test_results_published_into_a_test_cell_cannot_claim_full_marks(hardened, stock):
     """nbgrader reads a test cell's score from its outputs, and the first
     execute_result wins; the student's function publishes one into every
@@ -357,12 +377,14 @@ def test_results_published_into_a_test_cell_cannot_claim_full_marks(hardened, st
     assert total(stock["rest"], "hostile_publishes_full_marks") == 20
 
 
+@pytest.mark.hostile
 def test_a_passing_test_whose_code_writes_to_stderr_keeps_its_points(hardened, stock):
     assert total(hardened, "honest_logs_to_stderr") == 20
     earned = stock["rest"]["outcomes"]["honest_logs_to_stderr"].earned
     assert earned["test_forward_propagation"] == 0 and earned["test_backward_propagation"] == 0
 
 
+@pytest.mark.hostile
 def test_links_planted_for_the_grader_are_never_written_through(hardened, stock):
     """The attack finds no folder it can write that the grader uses (the
     kernel's runtime folder and the trusted regrade's pipes are not shared):
@@ -374,6 +396,7 @@ def test_links_planted_for_the_grader_are_never_written_through(hardened, stock)
     assert (hardened["root"] / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
 
 
+@pytest.mark.hostile
 def test_the_reference_and_the_checks_are_out_of_reach(hardened, stock):
     """In the sandbox neither the course's reference implementation nor its
     checks can be imported or read by path, so calling them earns nothing
@@ -389,6 +412,7 @@ def test_the_reference_and_the_checks_are_out_of_reach(hardened, stock):
         assert any(s in t for s in secrets for t in texts) == leaks
 
 
+@pytest.mark.hostile
 def test_a_flood_on_the_regrade_pipe_costs_only_those_calls(hardened):
     """64 MB with no newline, and a line nested 200,000 deep, written on the
     pipe the answers go back on: the grader stops reading at the cap (that
@@ -499,6 +523,7 @@ def test_our_packages_are_hidden_even_when_installed_where_the_sandbox_reads(tmp
 DEADLINE = ("--Execute.timeout=5", "--TrustedRegrade.timeout=3", "--SubmissionDeadline.seconds=25")
 
 
+@pytest.mark.hostile
 def test_one_deadline_bounds_a_submission_that_stalls_the_trusted_regrade(tmp_path_factory):
     """Every call sleeps just under the per-call timeout: without one
     deadline for the whole submission the grader waits call after call (and
@@ -532,6 +557,7 @@ print(json.dumps(peaks))
 """
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("stock, flood", [
     (False, "broken_prints_one_huge_message"), (True, "broken_prints_one_huge_message"),
     (False, "broken_floods_the_grader_with_errors"), (True, "broken_floods_the_grader_with_errors")])

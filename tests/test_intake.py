@@ -10,6 +10,9 @@ import pytest
 from conftest import copy_course
 from gccourse import catalogue, course, submissions
 
+# Broken submissions graded end to end, beside stock nbgrader (as in test_hardening).
+pytestmark = pytest.mark.hostile
+
 FOLDER = ("submitted", "{student}", course.ASSIGNMENT)
 
 

@@ -105,12 +105,18 @@ def printed(run, student):
                    for o in c.get("outputs", []) if o.get("output_type") == "stream")
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 @pytest.mark.parametrize("student", ["aaa_bystander", *NAMES])
 def test_every_submission_keeps_its_honest_score(graded, student):
     row = graded["rows"][student]
     assert float(row["score"]) == float(row["max_score"]) == 20, row
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_children_that_hoard_memory_are_held_to_the_submissions_limit(graded):
     status = graded["rows"]["limited_children_hoard_memory"]["status"]
     assert f"memory limit of {MEMORY // MiB} MiB for the whole submission reached in cell" in status
@@ -120,6 +126,9 @@ def test_children_that_hoard_memory_are_held_to_the_submissions_limit(graded):
     assert peaks and 400 <= max(peaks) <= MEMORY // MiB, line
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_processes_and_open_files_are_capped(graded):
     status = graded["rows"]["limited_forks_and_opens_files"]["status"]
     assert "process limit reached in cell" in status
@@ -131,6 +140,9 @@ def test_processes_and_open_files_are_capped(graded):
     assert 0 < started < PROCESSES and 0 < opened < 256, output
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_only_the_sized_private_folders_take_writes(graded):
     output = printed(graded, "limited_fills_every_disk_it_sees")
     written = json.loads(re.search(r"written: (\{.*\})", output).group(1))
@@ -143,18 +155,27 @@ def test_only_the_sized_private_folders_take_writes(graded):
     assert "control groups visible: False" in output
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_a_submission_cannot_make_a_user_namespace_to_leave_its_group(graded):
     output = printed(graded, "limited_cannot_leave_its_group")
     assert "user namespace refused: True" in output, output
     assert "host cgroups visible: False" in output, output
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_busy_children_do_not_starve_the_bystander(graded):
     alone = seconds_of(graded["solo"], "aaa_bystander")
     beside = seconds_of(graded["summary"], "aaa_bystander")
     assert beside <= 3 * alone + 5, (alone, beside)
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
+@pytest.mark.serial
 def test_nothing_is_left_on_the_host(graded):
     assert not groups_left()
     added = {name: size for name, size in graded["after"].items() if name not in graded["before"]}

@@ -128,6 +128,7 @@ def test_the_solution_text_is_only_in_the_instructors_notebook():
 
 # ------------------------------------------------------------------ our pipeline
 
+@pytest.mark.hostile
 def test_the_bystander_is_graded_as_usual(ours):
     assert sum(ours["outcomes"]["aaa_bystander"].earned.values()) == 20
     assert ours["rows"]["aaa_bystander"]["status"] == "graded"
@@ -135,6 +136,7 @@ def test_the_bystander_is_graded_as_usual(ours):
         assert gradebook.find_submission(course.ASSIGNMENT, "aaa_bystander").score == 20
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", ATTACKS)
 def test_a_link_or_a_fifo_is_refused_with_a_reason_naming_it(ours, name):
     row = ours["rows"][name]
@@ -143,6 +145,7 @@ def test_a_link_or_a_fifo_is_refused_with_a_reason_naming_it(ours, name):
     assert not ours["outcomes"][name].earned and not ours["outcomes"][name].problems()
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", ATTACKS)
 def test_nothing_is_copied_for_a_refused_submission(ours, name):
     """No autograded or feedback folder at all: nbgrader never got as far as
@@ -151,6 +154,7 @@ def test_nothing_is_copied_for_a_refused_submission(ours, name):
         assert not (ours["root"] / step / name).exists()
 
 
+@pytest.mark.hostile
 def test_a_grading_run_task_refuses_it_the_same_way(ours):
     """gradekit.grading's task (nbgrader's Autograde in-process, as on a Dask
     worker) lists the submission and refuses it with the same reason,
@@ -162,6 +166,7 @@ def test_a_grading_run_task_refuses_it_the_same_way(ours):
     assert not (root / "autograded" / name).exists() and not (root / "feedback" / name).exists()
 
 
+@pytest.mark.hostile
 def test_the_course_files_are_unchanged(ours, stock):
     for run in (ours, stock):
         assert run["before"] and run["before"] == run["after"]
@@ -169,6 +174,7 @@ def test_the_course_files_are_unchanged(ours, stock):
 
 # ------------------------------------------------------------------ stock nbgrader
 
+@pytest.mark.hostile
 def test_stock_grades_a_notebook_that_links_to_the_solutions_as_the_solutions(ours, stock):
     """Stock nbgrader reads the link's target (the instructor's source
     notebook): full marks, and the solutions and hidden tests land in the
@@ -180,6 +186,7 @@ def test_stock_grades_a_notebook_that_links_to_the_solutions_as_the_solutions(ou
     assert leaked(received(ours, name)[0]) == []
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name, what", [
     ("hostile_links_an_extra_file_to_the_solutions", SOLUTION_TEXT),
     ("hostile_links_an_extra_file_to_etc_passwd", (PASSWD_LINE,)),
@@ -196,6 +203,7 @@ def test_stock_copies_what_an_extra_link_points_to_into_the_feedback(ours, stock
     assert leaked(received(ours, name)[0]) == []
 
 
+@pytest.mark.hostile
 def test_stock_does_not_copy_a_folder_link_but_grades_past_it(stock):
     """nbgrader's copy walks with os.walk, which does not enter a linked
     folder: the neighbour's files are not copied, and the submission is
@@ -208,6 +216,7 @@ def test_stock_does_not_copy_a_folder_link_but_grades_past_it(stock):
     assert stock["rows"][name]["status"] == "graded"
 
 
+@pytest.mark.hostile
 def test_stock_fails_a_fifo_without_a_reason(stock):
     """nbgrader's shutil.copy refuses a FIFO (SpecialFileError) rather than
     blocking on it, but the submission then just has no grade: nothing says

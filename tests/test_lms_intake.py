@@ -507,6 +507,8 @@ def graded_download(tmp_path_factory, notebook):
     return root, result, rows
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
 def test_end_to_end_the_run_succeeds_and_the_bystander_earns_full_marks(graded_download):
     root, result, _ = graded_download
     assert result.returncode == 0, result.stdout + result.stderr
@@ -523,6 +525,8 @@ def test_end_to_end_the_run_succeeds_and_the_bystander_earns_full_marks(graded_d
         not any(os.path.exists(f"/tmp/{name}") for name in ESCAPED)
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
 def test_end_to_end_every_bad_file_is_reported_per_file_in_the_summary(graded_download):
     root, result, _ = graded_download
     lines = result.stdout.splitlines()
@@ -537,6 +541,8 @@ def test_end_to_end_every_bad_file_is_reported_per_file_in_the_summary(graded_do
         assert for_terminal(str(intake_module.Problem(**problem))) in lines_of(result.stdout)
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
 def test_end_to_end_the_terminal_output_holds_no_control_characters(graded_download):
     _, result, _ = graded_download
     output = result.stdout + result.stderr
@@ -545,6 +551,8 @@ def test_end_to_end_the_terminal_output_holds_no_control_characters(graded_downl
     assert for_terminal(PLANTED) + ": " in result.stdout  # the planted id's outcome, escaped
 
 
+@pytest.mark.cluster
+@pytest.mark.hostile
 def test_end_to_end_grades_csv_has_even_rows_no_formula_and_a_status_per_file(graded_download):
     _, _, rows = graded_download
     header, body = rows[0], rows[1:]

@@ -528,22 +528,26 @@ def stock(tmp_path_factory):
     return grade(tmp_path_factory, stock=True)
 
 
+@pytest.mark.hostile
 def test_the_attack_earns_its_honest_score(ours):
     for name in ("aaa_bystander", FIXTURE):
         outcome = ours["outcomes"][name]
         assert outcome.earned and not outcome.problems(), (name, outcome.problems())
 
 
+@pytest.mark.hostile
 def test_no_script_reaches_the_feedback(ours):
     assert MARK in ours["feedback"]  # the attack ran (as text, harmlessly)
     assert executable_markers(ours["feedback"]) == []
 
 
+@pytest.mark.hostile
 def test_no_script_reaches_formgrader(ours):
     assert MARK in ours["formgrader"]
     assert executable_markers(ours["formgrader"]) == []
 
 
+@pytest.mark.hostile
 def test_the_autograded_notebook_holds_only_plain_data(ours):
     kinds = set()
     for cell in ours["autograded"].cells:
@@ -554,6 +558,7 @@ def test_the_autograded_notebook_holds_only_plain_data(ours):
     assert kinds <= {"text/plain", "image/png", "image/jpeg"}, kinds
 
 
+@pytest.mark.hostile
 def test_stock_nbgrader_runs_the_attackers_scripts(stock):
     """What stock nbgrader falls for: the attacker's scripts run in the
     student's feedback page and in the instructor's formgrader."""

@@ -243,6 +243,7 @@ def catalogue_class(tmp_path_factory):
     return root, entries, result
 
 
+@pytest.mark.catalogue  # the whole catalogue, graded as a class on two workers
 def test_the_catalogue_graded_as_a_class_has_exactly_its_mistakes(catalogue_class):
     root, entries, result = catalogue_class
     assert len(result.outcomes) == len(entries) and all(o.graded for o in result.outcomes)
@@ -254,6 +255,7 @@ def test_the_catalogue_graded_as_a_class_has_exactly_its_mistakes(catalogue_clas
     assert set(wanted) <= set(found)
 
 
+@pytest.mark.catalogue  # the whole catalogue, graded as a class on two workers
 def test_every_catalogue_fixture_carries_its_expected_id_in_students_csv(catalogue_class):
     root, entries, _ = catalogue_class
     full = submissions.full_marks(root)
@@ -267,6 +269,7 @@ def test_every_catalogue_fixture_carries_its_expected_id_in_students_csv(catalog
                 (entry.name, exercise)
 
 
+@pytest.mark.catalogue  # the whole catalogue, graded as a class on two workers
 def test_the_report_of_a_graded_class_has_its_times_and_can_be_rewritten_without_grading(
         catalogue_class):
     root, entries, result = catalogue_class

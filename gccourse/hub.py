@@ -22,8 +22,8 @@ INSTRUCTOR = "gk-instructor"
 STUDENTS = ["gk-student1", "gk-student2", "gk-student3"]
 
 
-def make_hub(prefix, instructors=(INSTRUCTOR,), students=tuple(STUDENTS)):
-    return Hub(prefix, COURSE_ID, instructors, students)
+def make_hub(prefix, instructors=(INSTRUCTOR,), students=tuple(STUDENTS), **kwargs):
+    return Hub(prefix, COURSE_ID, instructors, students, **kwargs)
 
 
 def set_up(hub, python=DEFAULT_PYTHON, log=print):

@@ -101,7 +101,8 @@ def _check_port_free(port):
 class Hub:
     """One hub: its folder (``prefix``), its course and its accounts."""
 
-    def __init__(self, prefix, course_id, instructors, students, comment="gradekit hub"):
+    def __init__(self, prefix, course_id, instructors, students, comment="gradekit hub",
+                 group=INSTRUCTOR_GROUP):
         self.prefix = Path(prefix)
         self.course_id = course_id
         self.instructors = list(instructors)
@@ -115,6 +116,8 @@ class Hub:
         self.port = None
         self.course_roots = {}
         self.private_packages = []
+        self.group = group
+        self._made_group = False
         self._process = None
 
     @property
@@ -185,12 +188,13 @@ class Hub:
             self.private_packages.append(Path(found))
         self._ensure_group()
         for folder in self.private_packages:
-            _run(["chgrp", "-R", "--no-dereference", INSTRUCTOR_GROUP, str(folder)])
+            _run(["chgrp", "-R", "--no-dereference", self.group, str(folder)])
             _run(["chmod", "-R", "o-rwx", str(folder)])
 
     def _ensure_group(self):
-        if subprocess.run(["getent", "group", INSTRUCTOR_GROUP], capture_output=True).returncode:
-            _run(["groupadd", "--system", INSTRUCTOR_GROUP])
+        if subprocess.run(["getent", "group", self.group], capture_output=True).returncode:
+            _run(["groupadd", "--system", self.group])
+            self._made_group = True
 
     # ------------------------------------------------------------------
     # accounts
@@ -213,7 +217,7 @@ class Hub:
                     raise HubError(f"the account {user} exists and is not one this hub made")
             if user in self.instructors:
                 self._ensure_group()
-                _run(["usermod", "--append", "--groups", INSTRUCTOR_GROUP, user])
+                _run(["usermod", "--append", "--groups", self.group, user])
             passwords[user] = secrets.token_urlsafe(12)
             _run(["chpasswd"], input=f"{user}:{passwords[user]}\n")
         return passwords
@@ -390,7 +394,8 @@ class Hub:
         # the instructors' group goes too; the course's package stays root's
         for folder in getattr(self, "private_packages", []):
             _run(["chgrp", "-R", "--no-dereference", "root", str(folder)], check=False)
-        subprocess.run(["groupdel", INSTRUCTOR_GROUP], capture_output=True)
+        if self._made_group:
+            subprocess.run(["groupdel", self.group], capture_output=True)
 
     # ------------------------------------------------------------------
     # running

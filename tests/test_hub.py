@@ -116,7 +116,7 @@ def semester(private_checkout):
                 for n, fixture in enumerate(("correct", "partly_wrong", "hostile"), 1)}
     prefix = Path(tempfile.mkdtemp(prefix="gradekit-hub-test-"))
     os.chmod(prefix, 0o755)
-    hub = course_hub.make_hub(prefix, [instructor], list(students))
+    hub = course_hub.make_hub(prefix, [instructor], list(students), group=f"gkt-group-{tag}")
     before = _host_state()
     try:
         passwords = course_hub.set_up(hub, log=lambda *a: None)

@@ -111,7 +111,9 @@ c.HTMLExporter.sanitize_html = True
 # Links, FIFOs, devices and sockets in a submission are refused with a
 # reason, before nbgrader copies anything (gradekit.status, gradekit.safefiles);
 # collecting from the exchange copies links as links so that they are
-# refused, never followed (gradekit.exchange).
+# refused, never followed, and skips with a warning every inbound entry
+# forged in another student's name or that is not a well-named real folder
+# (gradekit.exchange).
 c.Autograde.pre_convert_hook = intake
 c.ExchangeFactory.collect = "gradekit.exchange.SafeExchangeCollect"
 c.ExportApp.plugin_class = StatusCsvExportPlugin

@@ -62,6 +62,8 @@ class Entry:
     link -- str, the link's text for a symbolic link (os.readlink), else None
     dir_fd, name -- its parent folder's descriptor and its name there; the
                     descriptor is only valid until the walk moves on
+    ctime -- float, its lstat st_ctime (the last change of the entry itself,
+             which its owner cannot set back)
     """
 
     path: str
@@ -70,6 +72,7 @@ class Entry:
     link: str
     dir_fd: int
     name: str
+    ctime: float = None
 
     @property
     def kind(self):
@@ -97,7 +100,7 @@ def _walk(fd, prefix):
         except FileNotFoundError:  # gone meanwhile
             continue
         link = os.readlink(name, dir_fd=fd) if stat.S_ISLNK(info.st_mode) else None
-        yield Entry(prefix + name, info.st_mode, info.st_size, link, fd, name)
+        yield Entry(prefix + name, info.st_mode, info.st_size, link, fd, name, info.st_ctime)
         if stat.S_ISDIR(info.st_mode):
             sub = os.open(name, _DIRECTORY, dir_fd=fd)  # ELOOP if it became a link meanwhile
             try:

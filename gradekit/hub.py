@@ -274,6 +274,19 @@ class Hub:
                 raise HubError(f"{course_exchange} was made by someone else: remove it") from None
         os.chown(course_exchange, owner.pw_uid, owner.pw_gid, follow_symlinks=False)
         os.chmod(course_exchange, 0o755)
+        # inbound/: anyone may hand in, no one may list it (nbgrader's 0733),
+        # and no one may remove or rename another's submission (sticky);
+        # nbgrader keeps the mode of a folder that exists
+        inbound = course_exchange / "inbound"
+        try:
+            inbound.mkdir()
+        except FileExistsError:
+            pass
+        made = inbound.lstat()
+        if not stat.S_ISDIR(made.st_mode) or made.st_uid not in (0, owner.pw_uid):
+            raise HubError(f"{inbound} was made by someone else: remove it")
+        os.chown(inbound, owner.pw_uid, owner.pw_gid, follow_symlinks=False)
+        os.chmod(inbound, 0o1733)
         self.etc.mkdir(parents=True, exist_ok=True)
         (self.etc / "nbgrader_config.py").write_text(
             "# Read by every server on the hub (JUPYTER_CONFIG_PATH); written by gradekit.hub.\n"

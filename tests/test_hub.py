@@ -429,6 +429,8 @@ def test_a_student_reaches_nothing_past_their_own_account(semester):
     before = [_digest(folder) for folder in watched]
     limit = (values["cgroup"] / "memory.limit_in_bytes").read_text()
     assert (s.hub.exchange / course_hub.COURSE_ID / "outbound").is_dir()
+    inbound = (s.hub.exchange / course_hub.COURSE_ID / "inbound").stat()
+    assert inbound.st_mode & 0o7777 == 0o1733  # hand in; no listing, no removing another's
     runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     attempts = [line for line in HOSTILE_SCRIPT.read_text().splitlines()
                 if line.strip() and not line.startswith("#")]

@@ -22,6 +22,11 @@ class ReleaseError(GradekitError):
     regrade cannot grade, for example)."""
 
 
+class HubError(GradekitError):
+    """Something a course's JupyterHub needs is missing or unsafe
+    (gradekit.hub); the message says what to do."""
+
+
 class StudentError(Exception):
     """The student's function failed when a check called it (raised, hung,
     or returned something that is not a value).

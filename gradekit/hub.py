@@ -30,11 +30,11 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from .exceptions import HubError
 from .limits import CONTROLLERS, _mounts
 
 #: configurable-http-proxy, JupyterHub's proxy, from the npm registry
@@ -46,10 +46,6 @@ CGROUP_PREFIX = "gradekit-"
 INSTRUCTOR_GROUP = "gradekit-teach"
 #: processes and threads each student's server may have in all
 STUDENT_PROCESSES = 256
-
-
-class HubError(RuntimeError):
-    """Something the hub needs is missing; the message says what to do."""
 
 
 def _run(cmd, **kwargs):

@@ -23,7 +23,6 @@ hub's login page:
 Screenshots of each step are saved in artifacts/hub/.
 """
 
-import json
 import os
 import pwd
 import re

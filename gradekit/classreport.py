@@ -162,6 +162,8 @@ def _records(root, assignment):
         try:
             found[name] = json.loads(Path(path).read_text())
         except (OSError, ValueError):
+            found[name] = None
+        if not isinstance(found[name], dict):
             found[name] = {"problems": ["its status record could not be read"]}
     return found
 

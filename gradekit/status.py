@@ -58,9 +58,16 @@ def status_path(root, assignment, student):
 
 
 def load(root, assignment, student):
+    """The student's status record; a new one when there is none, or when
+    what is there is not a record (damaged, or written by something else,
+    such as an unsandboxed run of a hostile submission)."""
     path = status_path(root, assignment, student)
-    if path.exists():
-        return json.loads(path.read_text())
+    try:
+        record = json.loads(path.read_text()) if path.exists() else None
+    except (OSError, ValueError):
+        record = None
+    if isinstance(record, dict):
+        return record
     return {"student": student, "problems": [], "warnings": []}
 
 

@@ -138,3 +138,15 @@ def test_intake_compares_with_the_release_where_the_course_directory_puts_it(tmp
         f"the notebook was named '{course.NOTEBOOK} (1).ipynb'; it was graded as "
         f"'{course.NOTEBOOK}.ipynb'", "ignored the extra file 'notes.txt'"]
     assert converter.notebooks == [str(folder / f"{course.NOTEBOOK}.ipynb")]
+
+
+@pytest.mark.parametrize("text", ["vandalised", "[1, 2]", "5", ""])
+def test_a_status_record_that_is_not_a_record_reads_as_a_new_one(tmp_path, text):
+    """Whatever sits where a status record should be (stock nbgrader lets a
+    hostile submission write there), reading it never stops grading."""
+    from gradekit import status
+    path = status.status_path(tmp_path, "gradient_checking", "ann")
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    assert status.load(tmp_path, "gradient_checking", "ann") == {
+        "student": "ann", "problems": [], "warnings": []}

@@ -395,6 +395,10 @@ class Hub:
         self.stop()
         self.remove_accounts()
         self.remove_cgroups()
+        try:
+            _check_root_only(self.prefix)
+        except HubError:
+            return  # a prefix install() refused: nothing in it is the hub's to remove
         shutil.rmtree(self.exchange, ignore_errors=True)
         # the hub's database (sessions, tokens) and cookie secret, and the
         # users' configuration: nothing of these accounts outlives them

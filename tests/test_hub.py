@@ -539,3 +539,8 @@ def test_the_hub_refuses_a_prefix_another_account_could_prepare(tmp_path):
     with pytest.raises(HubError, match="not a folder of root's"):
         _check_root_only(link / "gkhub")
     _check_root_only(tmp_path / "fine" / "gkhub")  # root's folders, /tmp sticky
+    # and removing such a hub deletes nothing in the folder it was refused
+    (shared / "gkhub" / "exchange").mkdir(parents=True)
+    (shared / "gkhub" / "exchange" / "theirs.txt").write_text("a file of someone else's")
+    course_hub.make_hub(shared / "gkhub", ["gkt-never-made"], []).remove()
+    assert (shared / "gkhub" / "exchange" / "theirs.txt").exists()
